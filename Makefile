@@ -1,0 +1,93 @@
+# Developer tasks. `make` (or `make help`) lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+# Interpreter used to create the virtualenv: python3.11 if on PATH, else python3.
+ifeq ($(origin PY),undefined)
+PY := $(if $(shell command -v python3.11 2>/dev/null),python3.11,python3)
+endif
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+STAMP := $(VENV)/.installed
+PIP_INSTALL := $(PYTHON) -m pip install -q --disable-pip-version-check
+PYTEST_ARGS ?=
+
+.PHONY: help venv run test lint format migrate shell clean _test-steps
+
+help: ## List the targets
+	@echo "Usage: make TARGET [PYTEST_ARGS=...]"
+	@echo
+	@grep -hE '^[a-zA-Z][a-zA-Z0-9_.-]*:.*## ' $(MAKEFILE_LIST) \
+	  | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+# The venv is (re)built and the requirements installed only when a
+# requirements file is newer than the stamp (or the venv is missing/broken).
+$(STAMP): requirements.txt requirements-dev.txt
+	@if ! $(PYTHON) -c '' >/dev/null 2>&1; then \
+	  echo "==> creating $(VENV) with $(PY)"; \
+	  rm -rf $(VENV); \
+	  $(PY) -m venv $(VENV); \
+	fi
+	@echo "==> pip install -r requirements-dev.txt"
+	@$(PIP_INSTALL) -r requirements-dev.txt
+	@touch $@
+
+venv: $(STAMP) ## Create/update the virtualenv (.venv) from requirements*.txt
+
+# Local settings for `make run`; never overwritten once it exists.
+.env:
+	@echo "==> writing .env (DEBUG=true, random SECRET_KEY)"
+	@umask 077; $(PY) -c 'import secrets; \
+	print("DEBUG=true"); \
+	print("SECRET_KEY=" + secrets.token_urlsafe(50)); \
+	print("ALLOWED_HOSTS=127.0.0.1,localhost")' > $@.tmp
+	@mv $@.tmp $@
+
+run: $(STAMP) .env ## Migrate, load the portfolio, print the demo login, serve on 127.0.0.1:8000
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py load_portfolio
+	$(PYTHON) manage.py demo_account
+	$(PYTHON) manage.py runserver 127.0.0.1:8000
+
+# Tests never read .env and never run with DEBUG from the caller's shell. With
+# DEBUG off the settings insist on SECRET_KEY and ALLOWED_HOSTS: give them
+# throwaway values unless the caller set them.
+TEST_SECRET_KEY := insecure-test-only-key-not-for-production-use-0123456789
+test: ## Lint, migration check and pytest against a throwaway PostgreSQL
+test: $(STAMP)
+	@env -u DEBUG DJANGO_READ_DOT_ENV=false \
+	  SECRET_KEY="$${SECRET_KEY:-$(TEST_SECRET_KEY)}" \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-testserver,127.0.0.1,localhost}" \
+	  scripts/testenv.sh $(MAKE) --no-print-directory _test-steps
+
+_test-steps:
+	@echo "==> ruff check"
+	@$(BIN)/ruff check .
+	@echo "==> ruff format --check"
+	@$(BIN)/ruff format --check .
+	@echo "==> makemigrations --check"
+	@$(PYTHON) manage.py makemigrations --check --dry-run
+	@echo "==> pytest $(PYTEST_ARGS)"
+	@$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff check + ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff format + ruff check --fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(STAMP) .env ## Apply migrations to the local database
+	$(PYTHON) manage.py migrate
+
+shell: $(STAMP) .env ## Django shell
+	$(PYTHON) manage.py shell
+
+clean: ## Remove the venv, db.sqlite3, media/, caches
+	rm -rf $(VENV) db.sqlite3 media .pytest_cache .ruff_cache
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

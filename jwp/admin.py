@@ -1,0 +1,135 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from publishing.admin import HistoryAdmin, PublishableAdmin
+
+from .models import JointWorkProgramme, Lesson, Membership, Output, Phase
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+
+class PhaseInline(admin.StackedInline):
+    model = Phase
+    fields = [("number", "title"), ("start", "end"), "focus"]
+    extra = 0
+
+
+class OutputInline(admin.TabularInline):
+    """Read-only summary of the JWP's outputs; outputs are edited on their own page."""
+
+    model = Output
+    fk_name = "jwp"
+    fields = ["title", "kind", "date", "phase", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("phase")
+
+
+@admin.register(JointWorkProgramme)
+class JointWorkProgrammeAdmin(PublishableAdmin):
+    list_display = [
+        "title",
+        "activity_status",
+        "status_badge",
+        "lead",
+        "phase_count",
+        "start",
+        "end",
+        "updated_at",
+    ]
+    list_filter = ["status", "activity_status", "themes"]
+    search_fields = ["title", "summary", "iati_identifier"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes"]
+    inlines = [MembershipInline, PhaseInline, OutputInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "iati_identifier"]}),
+        (_("Text"), {"fields": ["summary", "description"]}),
+        (_("Status and dates"), {"fields": ["activity_status", ("start", "end")]}),
+        (_("Themes"), {"fields": ["themes"]}),
+        (_("Internal"), {"fields": ["notes"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("phases", "memberships__organisation")
+        )
+
+    @admin.display(description=_("lead"))
+    def lead(self, obj):
+        return next((m.organisation for m in obj.memberships.all() if m.is_lead), "—")
+
+    @admin.display(description=_("phases"))
+    def phase_count(self, obj):
+        return len(obj.phases.all())
+
+
+@admin.register(Phase)
+class PhaseAdmin(HistoryAdmin):
+    list_display = ["__str__", "jwp", "number", "start", "end", "updated_at"]
+    list_filter = ["jwp"]
+    list_select_related = ["jwp"]
+    search_fields = ["title", "focus", "jwp__title"]
+    date_hierarchy = "updated_at"
+    autocomplete_fields = ["jwp"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(HistoryAdmin):
+    list_display = ["organisation", "jwp", "is_lead", "updated_at"]
+    list_filter = ["is_lead", "jwp"]
+    list_select_related = ["organisation", "jwp"]
+    search_fields = ["organisation__name", "organisation__acronym", "jwp__title"]
+    date_hierarchy = "updated_at"
+    autocomplete_fields = ["organisation", "jwp"]
+
+
+@admin.register(Output)
+class OutputAdmin(PublishableAdmin):
+    list_display = ["title", "kind", "date", "owner", "language", "status_badge", "updated_at"]
+    list_filter = ["status", "kind", "language", "themes", "jwp"]
+    list_select_related = ["jwp", "programme", "phase"]
+    search_fields = ["title", "summary", "jwp__title", "programme__title"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["jwp", "phase", "programme"]
+    filter_horizontal = ["themes"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "date", "language"]}),
+        (_("Text"), {"fields": ["summary"]}),
+        (_("File or link"), {"fields": ["file", "url"]}),
+        (_("Owner"), {"fields": ["jwp", "phase", "programme"]}),
+        (_("Themes"), {"fields": ["themes"]}),
+    ]
+
+    @admin.display(description=_("owner"))
+    def owner(self, obj):
+        if obj.phase_id:
+            return f"{obj.jwp} — {_('phase')} {obj.phase.number}"
+        return obj.jwp or obj.programme
+
+
+@admin.register(Lesson)
+class LessonAdmin(PublishableAdmin):
+    list_display = ["title", "programme", "jwp", "status_badge", "updated_at"]
+    list_filter = ["status", "jwp"]
+    list_select_related = ["programme", "jwp"]
+    search_fields = ["title", "summary", "programme__title", "jwp__title"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["programme", "jwp"]
+    fieldsets = [(None, {"fields": ["title", "slug", "summary", "programme", "jwp"]})]

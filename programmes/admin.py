@@ -1,0 +1,155 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from publishing.admin import HistoryAdmin, PublishableAdmin
+
+from .models import (
+    Activity,
+    City,
+    Country,
+    Dimension,
+    Organisation,
+    Programme,
+    ProgrammePartner,
+)
+
+
+@admin.register(Country)
+class CountryAdmin(HistoryAdmin):
+    list_display = ["name", "iso2", "iso3", "region", "city_count", "updated_at"]
+    list_filter = ["region"]
+    search_fields = ["name", "iso2", "iso3"]
+    date_hierarchy = "updated_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_city_count=Count("cities"))
+
+    @admin.display(description=_("cities"), ordering="_city_count")
+    def city_count(self, obj):
+        return obj._city_count
+
+
+@admin.register(City)
+class CityAdmin(HistoryAdmin):
+    list_display = ["name", "country", "is_secondary", "latitude", "longitude", "updated_at"]
+    list_filter = ["is_secondary", "country__region", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "country__name", "country__iso2"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(HistoryAdmin):
+    list_display = ["name", "acronym", "org_type", "is_member", "country", "iati_ref", "updated_at"]
+    list_filter = ["is_member", "org_type"]
+    list_select_related = ["country"]
+    search_fields = ["name", "acronym", "iati_ref"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Dimension)
+class DimensionAdmin(HistoryAdmin):
+    list_display = ["name", "slug", "updated_at"]
+    search_fields = ["name"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ProgrammePartnerInline(admin.TabularInline):
+    model = ProgrammePartner
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+
+class ActivityInline(admin.StackedInline):
+    model = Activity
+    fields = [("title", "level", "order"), "description"]
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublishableAdmin):
+    list_display = [
+        "title",
+        "instrument",
+        "activity_status",
+        "status_badge",
+        "country_list",
+        "budget_display",
+        "start_date",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        "activity_status",
+        "instrument__window",
+        "instrument",
+        "themes",
+        "countries__region",
+    ]
+    list_select_related = ["instrument"]
+    search_fields = ["title", "summary", "iati_identifier", "countries__name", "cities__name"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["countries", "cities", "parent", "dimensions"]
+    filter_horizontal = ["themes"]
+    inlines = [ProgrammePartnerInline, ActivityInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "instrument", "iati_identifier", "parent"]}),
+        (_("Text"), {"fields": ["summary", "description"]}),
+        (
+            _("Status, dates and budget"),
+            {
+                "fields": [
+                    "activity_status",
+                    ("planned_start", "planned_end"),
+                    ("actual_start", "actual_end"),
+                    ("budget", "currency"),
+                ]
+            },
+        ),
+        (_("Themes and places"), {"fields": ["themes", "countries", "cities", "dimensions"]}),
+        (_("Internal"), {"fields": ["notes"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("countries")
+
+    @admin.display(description=_("countries"))
+    def country_list(self, obj):
+        return ", ".join(country.name for country in obj.countries.all()) or "—"
+
+    @admin.display(description=_("budget"), ordering="budget")
+    def budget_display(self, obj):
+        if obj.budget is None:
+            return "—"
+        return f"{obj.currency} {obj.budget:,.0f}"
+
+    @admin.display(description=_("start"), ordering="actual_start")
+    def start_date(self, obj):
+        return obj.start_date
+
+
+@admin.register(ProgrammePartner)
+class ProgrammePartnerAdmin(HistoryAdmin):
+    list_display = ["organisation", "programme", "role", "updated_at"]
+    list_filter = ["role", "organisation__org_type"]
+    list_select_related = ["organisation", "programme"]
+    search_fields = ["organisation__name", "organisation__acronym", "programme__title"]
+    date_hierarchy = "updated_at"
+    autocomplete_fields = ["organisation", "programme"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(HistoryAdmin):
+    list_display = ["title", "programme", "level", "order", "updated_at"]
+    list_filter = ["level", "programme__instrument"]
+    list_select_related = ["programme"]
+    search_fields = ["title", "description", "programme__title"]
+    date_hierarchy = "updated_at"
+    autocomplete_fields = ["programme"]

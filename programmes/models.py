@@ -1,0 +1,392 @@
+"""Places, organisations and programmes with their partners and activities."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from publishing.models import Publishable, TimeStampedModel
+from windows.models import Instrument, Theme
+
+from .iati_codes import ActivityStatus, Currency, OrganisationRole, OrganisationType, Region
+
+
+class Country(TimeStampedModel):
+    iso2 = models.CharField(
+        _("ISO 3166-1 alpha-2"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, such as UG."))],
+    )
+    iso3 = models.CharField(
+        _("ISO 3166-1 alpha-3"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, such as UGA."))],
+    )
+    name = models.CharField(_("name"), max_length=120)
+    region = models.CharField(
+        _("region"),
+        max_length=4,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("IATI / OECD-DAC region the country belongs to."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2"),
+            models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("country-detail", kwargs={"iso2": self.iso2.lower()})
+
+
+class City(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="cities"
+    )
+    is_secondary = models.BooleanField(
+        _("secondary city"),
+        default=False,
+        help_text=_("A fast-growing secondary city, where Cities Alliance focuses its support."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="city_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="city_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="city_coordinates_together",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    org_type = models.CharField(
+        _("organisation type"),
+        max_length=2,
+        choices=OrganisationType.choices,
+        help_text=_("IATI OrganisationType."),
+    )
+    iati_ref = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        help_text=_("The organisation's registered IATI identifier, e.g. GB-GOV-1. Leave empty "
+                    "when unknown."),
+    )
+    is_member = models.BooleanField(_("Cities Alliance member"), default=False)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iati_ref"],
+                condition=~Q(iati_ref=""),
+                name="organisation_iati_ref_unique",
+                violation_error_message=_("Another organisation has this IATI identifier."),
+            ),
+            models.CheckConstraint(
+                condition=Q(org_type__in=OrganisationType.values), name="organisation_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class Dimension(TimeStampedModel):
+    """A free keyword or dimension, such as the five of Future Cities Africa."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("dimension or keyword")
+        verbose_name_plural = _("dimensions and keywords")
+
+    def __str__(self):
+        return self.name
+
+
+iati_identifier_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+    _("Letters, digits, dots, hyphens and underscores only; no spaces or slashes."),
+)
+
+
+class Programme(Publishable):
+    """A country programme, an innovation grant or call, or a global initiative."""
+
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    iati_identifier = models.CharField(
+        _("IATI identifier"),
+        max_length=150,
+        unique=True,
+        validators=[iati_identifier_validator],
+        help_text=_("Globally unique: the reporting organisation's reference, a hyphen, and "
+                    "this programme's code."),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences."))
+    description = models.TextField(_("description"), blank=True)
+    activity_status = models.CharField(
+        _("activity status"),
+        max_length=1,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.IMPLEMENTATION,
+        help_text=_("IATI ActivityStatus."),
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, blank=True,
+        help_text=_("ISO 4217; required with a budget."),
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="programmes"
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="programmes"
+    )
+    cities = models.ManyToManyField(
+        City, verbose_name=_("cities"), blank=True, related_name="programmes"
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="ProgrammePartner",
+        verbose_name=_("participating organisations"),
+        related_name="programmes",
+        blank=True,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    dimensions = models.ManyToManyField(
+        Dimension, verbose_name=_("dimensions and keywords"), blank=True,
+        related_name="programmes",
+    )
+    notes = models.TextField(
+        _("editorial notes"),
+        blank=True,
+        help_text=_("Internal: sources, open questions, date precision. Never published."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
+        ordering = ["title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        permissions = [("publish_programme", _("Can publish, unpublish and send back programmes"))]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
+                name="programme_planned_end_after_start",
+                violation_error_message=_("The planned end cannot be before the planned start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="programme_actual_end_after_start",
+                violation_error_message=_("The actual end cannot be before the actual start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="programme_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | ~Q(currency=""),
+                name="programme_budget_has_currency",
+                violation_error_message=_("Give the currency of the budget."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="programme_not_own_parent",
+                violation_error_message=_("A programme cannot be its own parent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(activity_status__in=ActivityStatus.values),
+                name="programme_activity_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programme-detail", kwargs={"slug": self.slug})
+
+    @property
+    def start_date(self):
+        return self.actual_start or self.planned_start
+
+    @property
+    def end_date(self):
+        return self.actual_end or self.planned_end
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk:
+            ancestor, seen = self.parent, {self.pk}
+            while ancestor is not None:
+                if ancestor.pk in seen:
+                    raise ValidationError(
+                        {"parent": _("A programme cannot sit below one of its own children.")}
+                    )
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+
+
+class ProgrammePartner(TimeStampedModel):
+    """A participating organisation in one IATI role. One organisation may hold several roles."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="partners"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="programme_roles",
+    )
+    role = models.CharField(
+        _("role"), max_length=1, choices=OrganisationRole.choices,
+        help_text=_("IATI OrganisationRole."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "role"], name="programme_partner_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=OrganisationRole.values), name="programme_partner_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()}"
+
+
+class ActivityLevel(models.TextChoices):
+    COMMUNITY = "community", _("Community")
+    LOCAL = "local", _("Local (city)")
+    NATIONAL = "national", _("National")
+
+
+class Activity(TimeStampedModel):
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    level = models.CharField(_("level"), max_length=10, choices=ActivityLevel.choices)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=ActivityLevel.values), name="activity_level_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "title"], name="activity_title_unique_in_programme"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,139 @@
+"""The publication workflow every public piece of content shares, and site documents.
+
+draft → in review → published. Only ``publishing.services`` moves content between states; the
+admin, the API and the importers call it. Every public path reads through ``.published()``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_upload
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, with a publication time that has come."""
+        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=Now())
+
+    def drafts(self):
+        return self.filter(status=PublicationStatus.DRAFT)
+
+    def in_review(self):
+        return self.filter(status=PublicationStatus.IN_REVIEW)
+
+
+class Publishable(TimeStampedModel):
+    """Fields of the workflow. Concrete models add ``permissions = [("publish_<model>", ...)]``."""
+
+    status = models.CharField(
+        _("publication status"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the item is first published."),
+    )
+    submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=PublicationStatus.PUBLISHED)
+                | models.Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_date",
+                violation_error_message=_("A published item needs a publication time."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PublicationStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
+    @classmethod
+    def publish_permission(cls) -> str:
+        return f"{cls._meta.app_label}.publish_{cls._meta.model_name}"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+    PORTUGUESE = "pt", _("Portuguese")
+    ARABIC = "ar", _("Arabic")
+
+
+class Document(Publishable):
+    """A site-level download, such as the Standard Operating Procedures."""
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="documents/",
+        validators=[validate_upload],
+        help_text=_("PDF or office document, at most the configured upload size."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default="en"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
+        ordering = ["title"]
+        verbose_name = _("site document")
+        verbose_name_plural = _("site documents")
+        permissions = [("publish_document", _("Can publish, unpublish and send back documents"))]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("document-download", kwargs={"slug": self.slug})

@@ -1,0 +1,69 @@
+"""The two editorial groups and what each may do. Data migrations call ``sync_editorial_groups``.
+
+Editors create and edit content and submit it for review; they cannot publish, unpublish or
+delete, and they only read the structure (windows, instruments, themes). Publishers may also
+publish, unpublish, send back, delete, and edit the structure.
+"""
+
+EDITORS = "Editors"
+PUBLISHERS = "Publishers"
+
+STRUCTURE_MODELS = [("windows", "fundingwindow"), ("windows", "instrument"), ("windows", "theme")]
+CONTENT_MODELS = [
+    ("programmes", "country"),
+    ("programmes", "city"),
+    ("programmes", "organisation"),
+    ("programmes", "dimension"),
+    ("programmes", "programme"),
+    ("programmes", "programmepartner"),
+    ("programmes", "activity"),
+    ("jwp", "jointworkprogramme"),
+    ("jwp", "membership"),
+    ("jwp", "phase"),
+    ("jwp", "output"),
+    ("jwp", "lesson"),
+    ("publishing", "document"),
+]
+PUBLISHABLE_MODELS = [
+    ("programmes", "programme"),
+    ("jwp", "jointworkprogramme"),
+    ("jwp", "output"),
+    ("jwp", "lesson"),
+    ("publishing", "document"),
+]
+
+
+def role_permissions() -> dict[str, set[tuple[str, str]]]:
+    """Group name -> {(app_label, codename)}."""
+    editors = {(app, f"view_{model}") for app, model in STRUCTURE_MODELS}
+    for app, model in CONTENT_MODELS:
+        editors |= {(app, f"{action}_{model}") for action in ("add", "change", "view")}
+    publishers = set(editors)
+    for app, model in STRUCTURE_MODELS:
+        publishers |= {(app, f"{action}_{model}") for action in ("add", "change", "delete")}
+    publishers |= {(app, f"delete_{model}") for app, model in CONTENT_MODELS}
+    publishers |= {(app, f"publish_{model}") for app, model in PUBLISHABLE_MODELS}
+    return {EDITORS: editors, PUBLISHERS: publishers}
+
+
+def sync_editorial_groups(apps) -> None:
+    """Create both groups and set exactly their permissions (historical ``apps`` or the real)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, wanted in role_permissions().items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        permissions = []
+        for app_label, codename in sorted(wanted):
+            permissions.append(
+                permission_model.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(permissions)

@@ -1,0 +1,12 @@
+"""Loaded by pytest with ``-p tests.environment`` before Django's settings are read.
+
+Tests run with DEBUG off, as production does, so the settings need a key and hosts; both are
+made up here for the run and never stored.
+"""
+
+import os
+import secrets
+
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ["DJANGO_READ_DOT_ENV"] = "false"
