@@ -1,6 +1,5 @@
-from django.urls import path
-
 from django.http import Http404
+from django.urls import path
 
 
 def not_yet(request, **kwargs):

@@ -63,11 +63,7 @@ class JointWorkProgrammeAdmin(PublishableAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("phases", "memberships__organisation")
-        )
+        return super().get_queryset(request).prefetch_related("phases", "memberships__organisation")
 
     @admin.display(description=_("lead"))
     def lead(self, obj):

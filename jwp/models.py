@@ -58,8 +58,12 @@ class JointWorkProgramme(Publishable):
         ordering = ["title"]
         verbose_name = _("Joint Work Programme")
         verbose_name_plural = _("Joint Work Programmes")
-        permissions = [("publish_jointworkprogramme", _("Can publish, unpublish and send back "
-                                                        "Joint Work Programmes"))]
+        permissions = [
+            (
+                "publish_jointworkprogramme",
+                _("Can publish, unpublish and send back Joint Work Programmes"),
+            )
+        ]
         constraints = [
             *Publishable.Meta.constraints,
             models.CheckConstraint(
@@ -82,11 +86,15 @@ class JointWorkProgramme(Publishable):
 
 class Membership(TimeStampedModel):
     jwp = models.ForeignKey(
-        JointWorkProgramme, verbose_name=_("Joint Work Programme"), on_delete=models.CASCADE,
+        JointWorkProgramme,
+        verbose_name=_("Joint Work Programme"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
         related_name="jwp_memberships",
     )
     is_lead = models.BooleanField(
@@ -115,7 +123,9 @@ class Membership(TimeStampedModel):
 
 class Phase(TimeStampedModel):
     jwp = models.ForeignKey(
-        JointWorkProgramme, verbose_name=_("Joint Work Programme"), on_delete=models.CASCADE,
+        JointWorkProgramme,
+        verbose_name=_("Joint Work Programme"),
+        on_delete=models.CASCADE,
         related_name="phases",
     )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])

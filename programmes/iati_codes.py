@@ -17,11 +17,13 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "5", _("Cancelled")
     SUSPENDED = "6", _("Suspended")
 
+
 class OrganisationRole(models.TextChoices):
     FUNDING = "1", _("Funding")
     ACCOUNTABLE = "2", _("Accountable")
     EXTENDING = "3", _("Extending")
     IMPLEMENTING = "4", _("Implementing")
+
 
 class OrganisationType(models.TextChoices):
     GOVERNMENT = "10", _("Government")
@@ -40,6 +42,7 @@ class OrganisationType(models.TextChoices):
     PRIVATE_SECTOR_IN_THIRD_COUNTRY = "73", _("Private Sector in Third Country")
     ACADEMIC_TRAINING_AND_RESEARCH = "80", _("Academic, Training and Research")
     OTHER = "90", _("Other")
+
 
 class Region(models.TextChoices):
     STATES_EX_YUGOSLAVIA_UNSPECIFIED = "88", _("States Ex-Yugoslavia unspecified")

@@ -123,8 +123,10 @@ class Organisation(TimeStampedModel):
         _("IATI organisation identifier"),
         max_length=100,
         blank=True,
-        help_text=_("The organisation's registered IATI identifier, e.g. GB-GOV-1. Leave empty "
-                    "when unknown."),
+        help_text=_(
+            "The organisation's registered IATI identifier, e.g. GB-GOV-1. Leave empty "
+            "when unknown."
+        ),
     )
     is_member = models.BooleanField(_("Cities Alliance member"), default=False)
     country = models.ForeignKey(
@@ -165,6 +167,8 @@ class Dimension(TimeStampedModel):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("dimension or keyword")
@@ -184,7 +188,9 @@ class Programme(Publishable):
     """A country programme, an innovation grant or call, or a global initiative."""
 
     instrument = models.ForeignKey(
-        Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT,
+        Instrument,
+        verbose_name=_("instrument"),
+        on_delete=models.PROTECT,
         related_name="programmes",
     )
     iati_identifier = models.CharField(
@@ -192,8 +198,10 @@ class Programme(Publishable):
         max_length=150,
         unique=True,
         validators=[iati_identifier_validator],
-        help_text=_("Globally unique: the reporting organisation's reference, a hyphen, and "
-                    "this programme's code."),
+        help_text=_(
+            "Globally unique: the reporting organisation's reference, a hyphen, and "
+            "this programme's code."
+        ),
     )
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
@@ -211,11 +219,18 @@ class Programme(Publishable):
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     budget = models.DecimalField(
-        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(
-        _("currency"), max_length=3, choices=Currency.choices, blank=True,
+        _("currency"),
+        max_length=3,
+        choices=Currency.choices,
+        blank=True,
         help_text=_("ISO 4217; required with a budget."),
     )
     themes = models.ManyToManyField(
@@ -243,7 +258,9 @@ class Programme(Publishable):
         related_name="children",
     )
     dimensions = models.ManyToManyField(
-        Dimension, verbose_name=_("dimensions and keywords"), blank=True,
+        Dimension,
+        verbose_name=_("dimensions and keywords"),
+        blank=True,
         related_name="programmes",
     )
     notes = models.TextField(
@@ -330,11 +347,15 @@ class ProgrammePartner(TimeStampedModel):
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="partners"
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
         related_name="programme_roles",
     )
     role = models.CharField(
-        _("role"), max_length=1, choices=OrganisationRole.choices,
+        _("role"),
+        max_length=1,
+        choices=OrganisationRole.choices,
         help_text=_("IATI OrganisationRole."),
     )
 
@@ -365,7 +386,9 @@ class ActivityLevel(models.TextChoices):
 
 class Activity(TimeStampedModel):
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.CASCADE,
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
         related_name="activities",
     )
     title = models.CharField(_("title"), max_length=255)

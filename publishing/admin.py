@@ -3,6 +3,7 @@ full change history with revert (django-simple-history), and the branded admin s
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,6 +29,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """Every model admin: change history with who, when and what changed, and revert."""
 
     history_list_display = ["changed_fields"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("fields changed"))
     def changed_fields(self, historical_record):
@@ -108,8 +110,9 @@ class PublishableAdmin(HistoryAdmin):
             request,
             queryset,
             services.publication_submit,
-            lambda n: ngettext("%d item submitted for review.", "%d items submitted for review.", n)
-            % n,
+            lambda n: (
+                ngettext("%d item submitted for review.", "%d items submitted for review.", n) % n
+            ),
         )
 
     @admin.action(description=_("Publish selected items"))
@@ -136,8 +139,9 @@ class PublishableAdmin(HistoryAdmin):
             request,
             queryset,
             services.publication_send_back,
-            lambda n: ngettext("%d item sent back to draft.", "%d items sent back to draft.", n)
-            % n,
+            lambda n: (
+                ngettext("%d item sent back to draft.", "%d items sent back to draft.", n) % n
+            ),
         )
 
 

@@ -120,9 +120,7 @@ class Document(Publishable):
         validators=[validate_upload],
         help_text=_("PDF or office document, at most the configured upload size."),
     )
-    language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default="en"
-    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default="en")
 
     history = HistoricalRecords()
 

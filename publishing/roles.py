@@ -62,8 +62,6 @@ def sync_editorial_groups(apps) -> None:
         permissions = []
         for app_label, codename in sorted(wanted):
             permissions.append(
-                permission_model.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(permissions)

@@ -1,0 +1,229 @@
+"""factory-boy factories for every model. Publishable factories build drafts by default."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind, Phase
+from programmes.models import (
+    Activity,
+    ActivityLevel,
+    City,
+    Country,
+    Dimension,
+    Organisation,
+    Programme,
+    ProgrammePartner,
+)
+from publishing.models import Document, PublicationStatus
+from publishing.roles import EDITORS, PUBLISHERS
+from windows.models import FundingWindow, Instrument, InstrumentKind, Theme, WindowCode
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+
+class EditorFactory(UserFactory):
+    @factory.post_generation
+    def group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=EDITORS))
+
+
+class PublisherFactory(UserFactory):
+    @factory.post_generation
+    def group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=PUBLISHERS))
+
+
+class FundingWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingWindow
+        django_get_or_create = ["code"]
+
+    code = WindowCode.COUNTRY_CITY
+    name = factory.LazyAttribute(lambda window: WindowCode(window.code).label)
+    slug = factory.LazyAttribute(lambda window: window.code)
+
+
+class InstrumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Instrument
+
+    window = factory.SubFactory(FundingWindowFactory)
+    kind = InstrumentKind.COUNTRY_PROGRAMME
+    name = factory.Sequence(lambda n: f"Instrument {n}")
+    slug = factory.Sequence(lambda n: f"instrument-{n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    dac_sector_code = "43030"
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+
+    iso2 = factory.Sequence(lambda n: f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    iso3 = factory.Sequence(lambda n: f"Q{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    name = factory.Sequence(lambda n: f"Country {n}")
+    region = "289"
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = City
+
+    name = factory.Sequence(lambda n: f"City {n}")
+    slug = factory.Sequence(lambda n: f"city-{n}")
+    country = factory.SubFactory(CountryFactory)
+    is_secondary = True
+    latitude = Decimal("3.02")
+    longitude = Decimal("30.91")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    org_type = "40"
+
+
+class DimensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dimension
+
+    name = factory.Sequence(lambda n: f"dimension {n}")
+    slug = factory.Sequence(lambda n: f"dimension-{n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    instrument = factory.SubFactory(InstrumentFactory)
+    iati_identifier = factory.Sequence(lambda n: f"XX-TEST-P{n}")
+    title = factory.Sequence(lambda n: f"Programme {n}")
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    summary = "A programme built by a test."
+    planned_start = datetime.date(2016, 1, 1)
+    planned_end = datetime.date(2019, 12, 31)
+    budget = Decimal("1000000")
+    currency = "USD"
+
+    class Params:
+        published = factory.Trait(
+            status=PublicationStatus.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(1)),
+        )
+
+
+class ProgrammePartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammePartner
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "4"
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    level = ActivityLevel.COMMUNITY
+
+
+class JointWorkProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JointWorkProgramme
+
+    title = factory.Sequence(lambda n: f"Joint Work Programme {n}")
+    slug = factory.Sequence(lambda n: f"jwp-{n}")
+    iati_identifier = factory.Sequence(lambda n: f"XX-TEST-J{n}")
+    summary = "A JWP built by a test."
+
+    class Params:
+        published = factory.Trait(
+            status=PublicationStatus.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(1)),
+        )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    jwp = factory.SubFactory(JointWorkProgrammeFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    jwp = factory.SubFactory(JointWorkProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Phase {n}")
+    start = datetime.date(2014, 1, 1)
+    end = datetime.date(2016, 12, 31)
+
+
+class OutputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Output
+
+    title = factory.Sequence(lambda n: f"Output {n}")
+    slug = factory.Sequence(lambda n: f"output-{n}")
+    kind = OutputKind.RESEARCH_REPORT
+    date = datetime.date(2016, 11, 1)
+    jwp = factory.SubFactory(JointWorkProgrammeFactory)
+
+    class Params:
+        published = factory.Trait(
+            status=PublicationStatus.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(1)),
+        )
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    summary = "Learnt in a country, taken up by a JWP."
+    programme = factory.SubFactory(ProgrammeFactory)
+    jwp = factory.SubFactory(JointWorkProgrammeFactory)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Document {n}")
+    slug = factory.Sequence(lambda n: f"document-{n}")
+    file = factory.django.FileField(filename="doc.pdf", data=b"%PDF-1.4\n%%EOF\n")
