@@ -1,0 +1,22 @@
+"""Where the official IATI schemas and codelists are (``IATI_SCHEMA_DIR``, set by .ci/run)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+def schema_dir() -> Path:
+    """The schemas folder; on CI its absence is a failure, elsewhere the test is skipped."""
+    configured = os.environ.get("IATI_SCHEMA_DIR", "")
+    folder = Path(configured) if configured else None
+    if folder is None or not (folder / "iati-activities-schema.xsd").is_file():
+        message = f"IATI schemas not found (IATI_SCHEMA_DIR={configured!r})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return folder
+
+
+def codelist_dir() -> Path:
+    return schema_dir().parent / "codelists"
