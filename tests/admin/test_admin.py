@@ -108,9 +108,7 @@ def test_editor_cannot_publish_by_posting_the_change_form(client, editor):
     programme = factories.ProgrammeFactory(title="Before")
     url = reverse("admin:programmes_programme_change", args=[programme.pk])
     form = client.get(url).context["adminform"].form
-    data = {
-        name: value for name, value in form.initial.items() if value is not None
-    } | {
+    data = {name: value for name, value in form.initial.items() if value is not None} | {
         "title": "After",
         "status": "published",
         "published_at_0": "2020-01-01",

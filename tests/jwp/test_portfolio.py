@@ -75,12 +75,25 @@ def test_country_programmes_and_innovation_calls(loaded):
     secondary = set(uganda.cities.filter(is_secondary=True).values_list("name", flat=True))
     assert {"Arua", "Jinja", "Kabale", "Mbale", "Mbarara"} <= secondary
     country_programmes = Programme.objects.filter(instrument__slug="country-programmes")
-    for country in ["Uganda", "Ghana", "Mozambique", "Burkina Faso", "Vietnam", "Liberia",
-                    "Tunisia", "Ethiopia"]:
+    for country in [
+        "Uganda",
+        "Ghana",
+        "Mozambique",
+        "Burkina Faso",
+        "Vietnam",
+        "Liberia",
+        "Tunisia",
+        "Ethiopia",
+    ]:
         assert country_programmes.filter(countries__name=country).exists(), country
     calls = Programme.objects.filter(instrument__slug="innovation-programme", parent=None)
     assert {p.actual_start.year if p.actual_start else p.planned_start.year for p in calls} >= {
-        2011, 2012, 2014, 2015, 2019, 2020
+        2011,
+        2012,
+        2014,
+        2015,
+        2019,
+        2020,
     }
     know_your_city = calls.get(title__contains="Know Your City")
     assert know_your_city.children.filter(title__icontains="SafetiPin").exists()
