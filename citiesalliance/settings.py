@@ -40,11 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "simple_history",
     "publishing",
     "windows",
     "programmes",
     "jwp",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,13 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("citiesalliance.site_urls")),
+    path("", include("portal.urls")),
+    path("", include("programmes.urls")),
+    path("", include("jwp.urls")),
 ]
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static
