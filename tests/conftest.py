@@ -12,6 +12,14 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached pages (the sitemap) must not carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of each test go to a folder of their own."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -23,6 +23,12 @@ from publishing.models import Document, PublicationStatus
 from publishing.roles import EDITORS, PUBLISHERS
 from windows.models import FundingWindow, Instrument, InstrumentKind, Theme, WindowCode
 
+# ``SomeFactory(published=True)`` builds an item published a day ago.
+PUBLISHED = factory.Trait(
+    status=PublicationStatus.PUBLISHED,
+    published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(1)),
+)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -133,10 +139,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     currency = "USD"
 
     class Params:
-        published = factory.Trait(
-            status=PublicationStatus.PUBLISHED,
-            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(1)),
-        )
+        published = PUBLISHED
 
 
 class ProgrammePartnerFactory(factory.django.DjangoModelFactory):
@@ -167,10 +170,7 @@ class JointWorkProgrammeFactory(factory.django.DjangoModelFactory):
     summary = "A JWP built by a test."
 
     class Params:
-        published = factory.Trait(
-            status=PublicationStatus.PUBLISHED,
-            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(1)),
-        )
+        published = PUBLISHED
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -203,10 +203,7 @@ class OutputFactory(factory.django.DjangoModelFactory):
     jwp = factory.SubFactory(JointWorkProgrammeFactory)
 
     class Params:
-        published = factory.Trait(
-            status=PublicationStatus.PUBLISHED,
-            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(1)),
-        )
+        published = PUBLISHED
 
 
 class LessonFactory(factory.django.DjangoModelFactory):
@@ -219,6 +216,9 @@ class LessonFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     jwp = factory.SubFactory(JointWorkProgrammeFactory)
 
+    class Params:
+        published = PUBLISHED
+
 
 class DocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -227,3 +227,6 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Document {n}")
     slug = factory.Sequence(lambda n: f"document-{n}")
     file = factory.django.FileField(filename="doc.pdf", data=b"%PDF-1.4\n%%EOF\n")
+
+    class Params:
+        published = PUBLISHED
