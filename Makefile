@@ -55,12 +55,14 @@ run: $(STAMP) .env ## Migrate, load the portfolio, print the demo login, serve o
 
 # Tests never read .env and never run with DEBUG from the caller's shell. With
 # DEBUG off the settings insist on SECRET_KEY and ALLOWED_HOSTS: give them
-# throwaway values unless the caller set them.
-TEST_SECRET_KEY := insecure-test-only-key-not-for-production-use-0123456789
+# throwaway values (a random key per run) unless the caller set them.
+# The official IATI schemas sit beside the repository (../shared); .ci/run sets the same.
+IATI_SCHEMA_DIR ?= $(abspath ../shared/iati/schemas)
 test: ## Lint, migration check and pytest against a throwaway PostgreSQL
 test: $(STAMP)
 	@env -u DEBUG DJANGO_READ_DOT_ENV=false \
-	  SECRET_KEY="$${SECRET_KEY:-$(TEST_SECRET_KEY)}" \
+	  SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  IATI_SCHEMA_DIR="$(IATI_SCHEMA_DIR)" \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-testserver,127.0.0.1,localhost}" \
 	  scripts/testenv.sh $(MAKE) --no-print-directory _test-steps
 

@@ -6,11 +6,9 @@ made up here for the run and never stored.
 
 import os
 import secrets
-import tempfile
 
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ["DJANGO_READ_DOT_ENV"] = "false"
 # Static files come from the apps' folders, as in development: no collectstatic before tests.
 os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="ca-static-"))

@@ -37,6 +37,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} the demo publisher account. Log in at http://127.0.0.1:8000/admin/ "
-                f"as  {username} / {password}"
+                f"as {username} / {password}"
             )
         )
