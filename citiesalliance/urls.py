@@ -6,6 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("citiesalliance.api")),
     path("", include("portal.urls")),
     path("", include("programmes.urls")),
     path("", include("jwp.urls")),

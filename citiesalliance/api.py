@@ -1,0 +1,46 @@
+"""The partner API at /api/v1/: the router of every app's viewsets, plus stats, changes and
+the OpenAPI description."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import routers
+
+from jwp.api.views import JointWorkProgrammeViewSet, LessonViewSet, OutputViewSet
+from portal.api.stats import StatsView
+from programmes.api.views import CountryViewSet, OrganisationViewSet, ProgrammeViewSet
+from publishing.api.documents import DocumentViewSet
+from windows.api.views import InstrumentViewSet, ThemeViewSet, WindowViewSet
+
+
+class PortfolioRouter(routers.DefaultRouter):
+    """The root lists every endpoint, including the ones that are not viewsets."""
+
+    def get_api_root_view(self, api_urls=None):
+        endpoints = {
+            prefix: self.routes[0].name.format(basename=basename)
+            for prefix, _viewset, basename in self.registry
+        }
+        endpoints.update({"stats": "stats", "schema": "schema", "docs": "docs"})
+        return self.APIRootView.as_view(api_root_dict=endpoints)
+
+
+router = PortfolioRouter()
+router.register("windows", WindowViewSet, basename="window")
+router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("countries", CountryViewSet, basename="country")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("jwps", JointWorkProgrammeViewSet, basename="jwp")
+router.register("outputs", OutputViewSet, basename="output")
+router.register("lessons", LessonViewSet, basename="lesson")
+router.register("documents", DocumentViewSet, basename="document")
+
+api_v1 = [
+    path("stats/", StatsView.as_view(), name="stats"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [path("api/v1/", include((api_v1, "v1"), namespace="v1"))]

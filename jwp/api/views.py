@@ -1,0 +1,75 @@
+from django.db.models import Prefetch, Q
+
+from jwp.models import JointWorkProgramme, Lesson, Membership, Output
+from programmes.models import Programme
+from publishing.api.permissions import sees_unpublished
+from publishing.api.views import PortfolioViewSet
+
+from .filters import JWPFilter, OutputFilter
+from .serializers import JWPDetailSerializer, JWPListSerializer, LessonSerializer, OutputSerializer
+
+
+class JointWorkProgrammeViewSet(PortfolioViewSet):
+    """Joint Work Programmes, with members and phases in the detail."""
+
+    model = JointWorkProgramme
+    list_serializer_class = JWPListSerializer
+    detail_serializer_class = JWPDetailSerializer
+    filterset_class = JWPFilter
+    lookup_field = "slug"
+    csv_filename = "jwps"
+
+    def get_queryset(self):
+        queryset = self.visible(JointWorkProgramme.objects.all()).prefetch_related("themes")
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                "phases",
+                Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
+            )
+        return queryset.order_by("title", "pk")
+
+
+def visible_owners(request):
+    """Items whose owning JWP or programme is itself visible to the caller."""
+    if sees_unpublished(request, Output):
+        return Q()
+    return Q(
+        Q(jwp__isnull=True) | Q(jwp__in=JointWorkProgramme.objects.published()),
+        Q(programme__isnull=True) | Q(programme__in=Programme.objects.published()),
+    )
+
+
+class OutputViewSet(PortfolioViewSet):
+    """Knowledge products: studies, toolkits, briefs, reports, datasets."""
+
+    model = Output
+    serializer_class = OutputSerializer
+    filterset_class = OutputFilter
+    lookup_field = "slug"
+    csv_filename = "outputs"
+
+    def get_queryset(self):
+        return (
+            self.visible(Output.objects.all())
+            .filter(visible_owners(self.request))
+            .select_related("jwp", "programme", "phase")
+            .prefetch_related("themes")
+            .order_by("-date", "title", "pk")
+        )
+
+
+class LessonViewSet(PortfolioViewSet):
+    """Lessons from Country/City programmes taken up by Joint Work Programmes."""
+
+    model = Lesson
+    serializer_class = LessonSerializer
+    lookup_field = "slug"
+    csv_filename = "lessons"
+
+    def get_queryset(self):
+        return (
+            self.visible(Lesson.objects.all())
+            .filter(visible_owners(self.request))
+            .select_related("jwp", "programme")
+            .order_by("title", "pk")
+        )

@@ -1,0 +1,27 @@
+from rest_framework import permissions
+
+
+class ReadOnlyOrStaffWrite(permissions.DjangoModelPermissions):
+    """Anyone reads (published data; the viewsets decide what is visible). Writes need a staff
+    account with the model's add/change permission; publishing checks more in the services."""
+
+    message = "Writing needs a staff account with permission to change this kind of content."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        if not (user and user.is_authenticated and user.is_staff):
+            return False
+        return super().has_permission(request, view)
+
+
+def sees_unpublished(request, model) -> bool:
+    """Staff with the model's view permission also see drafts and items in review."""
+    user = request.user
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_staff
+        and user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    )
