@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import routers
 
 from jwp.api.views import JointWorkProgrammeViewSet, LessonViewSet, OutputViewSet
+from portal.api.changes import ChangesView
 from portal.api.stats import StatsView
 from programmes.api.views import CountryViewSet, OrganisationViewSet, ProgrammeViewSet
 from publishing.api.documents import DocumentViewSet
@@ -20,7 +21,9 @@ class PortfolioRouter(routers.DefaultRouter):
             prefix: self.routes[0].name.format(basename=basename)
             for prefix, _viewset, basename in self.registry
         }
-        endpoints.update({"stats": "stats", "schema": "schema", "docs": "docs"})
+        endpoints.update(
+            {"stats": "stats", "changes": "changes", "schema": "schema", "docs": "docs"}
+        )
         return self.APIRootView.as_view(api_root_dict=endpoints)
 
 
@@ -38,6 +41,7 @@ router.register("documents", DocumentViewSet, basename="document")
 
 api_v1 = [
     path("stats/", StatsView.as_view(), name="stats"),
+    path("changes/", ChangesView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
     path("", include(router.urls)),

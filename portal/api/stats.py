@@ -6,6 +6,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,11 +35,13 @@ def programme_stats() -> dict:
         )
         groups: dict = {}
         for row in rows:
-            key = row[path]
+            key = None if row[path] in (None, "") else str(row[path])
             group = groups.setdefault(key, {"key": key, "programmes": 0, "budgets": []})
             group["programmes"] += row["programmes"]
             if row["budget"] is not None:
-                group["budgets"].append({"currency": row["currency"], "total": row["budget"]})
+                group["budgets"].append(
+                    {"currency": row["currency"], "total": f"{row['budget']:.2f}"}
+                )
         result[name] = list(groups.values())
     return result
 
@@ -61,7 +64,9 @@ _group = inline_serializer(
 class StatsView(APIView):
     """Counts and budget totals of published programmes by window, instrument, theme,
     country, status and start year. A programme with several themes or countries counts
-    once in each."""
+    once in each; budgets are totalled per currency, as strings with two decimals."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
 
     @extend_schema(
         responses=inline_serializer("Stats", dict.fromkeys(BREAKDOWNS, _group)),
