@@ -213,8 +213,9 @@ class LessonFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Lesson {n}")
     slug = factory.Sequence(lambda n: f"lesson-{n}")
     summary = "Learnt in a country, taken up by a JWP."
-    programme = factory.SubFactory(ProgrammeFactory)
-    jwp = factory.SubFactory(JointWorkProgrammeFactory)
+    # Published owners: a published lesson is then public, as it would be in real use.
+    programme = factory.SubFactory(ProgrammeFactory, published=True)
+    jwp = factory.SubFactory(JointWorkProgrammeFactory, published=True)
 
     class Params:
         published = PUBLISHED

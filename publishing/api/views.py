@@ -2,6 +2,7 @@
 serializers, streamed CSV, and a Last-Modified header (ETag and 304 answers come from
 Django's ConditionalGetMiddleware, computed on the body)."""
 
+from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from rest_framework import viewsets
@@ -53,10 +54,19 @@ class PortfolioViewSet(viewsets.ReadOnlyModelViewSet):
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
 
+    # Models whose changes can change what a list shows (an output disappears with its JWP).
+    history_models = ()
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200 and hasattr(response, "data"):
-            latest = _latest_update(response.data)
+            moments = [_latest_update(response.data)]
+            if self.action == "list":
+                # An item unpublished or deleted leaves the data without bumping any
+                # updated_at; its history row does, so a list's Last-Modified follows it.
+                for model in (self.model, *self.history_models):
+                    moments.append(model.history.aggregate(latest=Max("history_date"))["latest"])
+            latest = max((moment for moment in moments if moment), default=None)
             if latest:
                 response["Last-Modified"] = http_date(latest.timestamp())
         return response

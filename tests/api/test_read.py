@@ -256,3 +256,25 @@ def test_the_schema_and_the_docs_are_served(api):
     docs = api.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_a_list_is_modified_when_an_item_leaves_it(api):
+    """Unpublishing touches no visible row: the list's Last-Modified must still move on."""
+    import datetime
+
+    from django.utils.http import http_date
+
+    portfolio = Portfolio()
+    first = api.get("/api/v1/programmes/")
+    programme = portfolio.programme
+    programme.status = "draft"
+    programme.save()
+    record = programme.history.latest()
+    later = first["Last-Modified"]
+    # the history row is written after the first answer; make sure the clock moved on
+    record.history_date = record.history_date + datetime.timedelta(seconds=2)
+    record.save()
+    second = api.get("/api/v1/programmes/", HTTP_IF_MODIFIED_SINCE=later)
+    assert second.status_code == 200
+    assert second["Last-Modified"] != later
+    assert second["Last-Modified"] == http_date(record.history_date.timestamp())
