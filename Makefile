@@ -66,7 +66,17 @@ test: $(STAMP)
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-testserver,127.0.0.1,localhost}" \
 	  scripts/testenv.sh $(MAKE) --no-print-directory _test-steps
 
-_test-steps:
+# axe-core for the browser tests, exactly as package-lock.json says. Without npm the browser
+# tests' accessibility checks skip (or fail under CI) and say why.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "==> npm ci"; \
+	  npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "==> npm not found: skipping npm ci (scripts/testenv.sh installs it)" >&2; \
+	fi
+
+_test-steps: node_modules/.package-lock.json
 	@echo "==> ruff check"
 	@$(BIN)/ruff check .
 	@echo "==> ruff format --check"

@@ -131,12 +131,16 @@ def portfolio_charts() -> list:
 
 def windows_with_instruments():
     published = Programme.objects.published()
-    return FundingWindow.objects.prefetch_related(
-        Prefetch("instruments", queryset=Instrument.objects.order_by("order", "name"))
-    ).annotate(
-        programme_count=Count(
-            "instruments__programmes", filter=Q(instruments__programmes__in=published)
+    return (
+        FundingWindow.objects.prefetch_related(
+            Prefetch("instruments", queryset=Instrument.objects.order_by("order", "name"))
         )
+        .annotate(
+            programme_count=Count(
+                "instruments__programmes", filter=Q(instruments__programmes__in=published)
+            )
+        )
+        .order_by("order", "name")
     )
 
 

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = "Publishing"
+
+    def ready(self):
+        from .roles import sync_editorial_groups_after_migrate
+
+        # After auth's own post_migrate handler, which creates the permissions.
+        post_migrate.connect(sync_editorial_groups_after_migrate, sender=self)

@@ -46,14 +46,28 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     return {EDITORS: editors, PUBLISHERS: publishers}
 
 
+def sync_editorial_groups_after_migrate(sender, **kwargs) -> None:
+    """post_migrate: keeps both groups as this module defines them, after every migrate and
+    every flush (a flush empties the groups the data migration made)."""
+    from django.apps import apps as global_apps
+
+    sync_editorial_groups(kwargs.get("apps") or global_apps)
+
+
 def sync_editorial_groups(apps) -> None:
     """Create both groups and set exactly their permissions (historical ``apps`` or the real)."""
+    from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
+    # Permissions may not exist yet: Django creates them after migrate (and after a flush),
+    # app by app. Creating them here is idempotent.
+    historical = apps is not global_apps
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        if historical:
+            app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        if historical:
+            app_config.models_module = None
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")

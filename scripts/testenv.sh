@@ -8,6 +8,14 @@
 #   postgres  started unless DATABASE_URL is already set; exports
 #             DATABASE_URL=postgres://postgres@127.0.0.1:PORT/postgres
 #
+# Tools (ensure_* each; nothing to start or stop, the binary just has to be there):
+#   chromium  Debian's `chromium`, for the browser tests (tests/browser), unless a
+#             `chromium` is already on PATH
+#   npm       Debian's `nodejs npm`, for axe-core (`npm ci` in the Makefile), unless
+#             `npm` is already on PATH
+# A tool that cannot be installed is only a warning here: the browser tests then
+# skip, or fail when CI is set.
+#
 # If every service is already provided through its env var, CMD is exec'd
 # directly. Otherwise the services live in a temporary folder that is removed,
 # together with the servers, on exit, failure, Ctrl-C or TERM.
@@ -190,7 +198,44 @@ stop_postgres() {
   pg_run "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1
 }
 
+# --- tools -------------------------------------------------------------------
+
+# apt_install, but a failure (no apt-get, no sudo, no network) is a warning.
+try_apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "warning: apt-get not found; install $* by hand"
+    return 1
+  fi
+  if ! is_root && ! command -v sudo >/dev/null 2>&1; then
+    log "warning: not root and no sudo; install $* by hand"
+    return 1
+  fi
+  # In a subshell: apt_install's die must not end this script.
+  if ! (apt_install "$@"); then
+    log "warning: could not install $*"
+    return 1
+  fi
+  APT_UPDATED=1
+}
+
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  log "no chromium on PATH; installing Debian's chromium (for tests/browser)"
+  try_apt_install chromium || return 0
+  command -v chromium >/dev/null 2>&1 || log "warning: chromium still not on PATH after install"
+}
+
+ensure_npm() {
+  command -v npm >/dev/null 2>&1 && return 0
+  log "no npm on PATH; installing Debian's nodejs and npm (for axe-core)"
+  try_apt_install nodejs npm || return 0
+  command -v npm >/dev/null 2>&1 || log "warning: npm still not on PATH after install"
+}
+
 # --- main ---------------------------------------------------------------------
+
+ensure_chromium
+ensure_npm
 
 SERVICES=()
 [ -n "${DATABASE_URL:-}" ] || SERVICES+=(postgres)

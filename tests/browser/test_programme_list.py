@@ -1,0 +1,112 @@
+"""The programme list: facets, search and the CSV download of what is shown."""
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from programmes.models import Programme
+
+pytestmark = pytest.mark.browser
+
+CSV_HEADER = [
+    "title",
+    "url",
+    "iati_identifier",
+    "window",
+    "instrument",
+    "activity_status",
+    "start",
+    "end",
+    "budget",
+    "currency",
+    "themes",
+    "countries",
+    "cities",
+    "summary",
+]
+
+
+def facet_link(page, facet: str, label: str):
+    """The link of one value of a facet (its name is the label, then the count)."""
+    return page.get_by_role("group", name=facet).get_by_role(
+        "link", name=re.compile(rf"^{re.escape(label)} \(\d+\)")
+    )
+
+
+def result_titles(page) -> list[str]:
+    return page.locator(".results .card-title").all_inner_texts()
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_filter_by_theme_then_country(page):
+    published = Programme.objects.published()
+    gender = published.filter(themes__slug="gender").distinct()
+    expected = published.filter(themes__slug="gender", countries__iso2="KE").distinct()
+    # The second facet must narrow the list, or the test would prove nothing.
+    assert 0 < expected.count() < gender.count() < published.count()
+    count = page.get_by_test_id("result-count")
+
+    assert page.goto("/programmes/").ok
+    expect(count).to_have_text(str(published.count()))
+
+    facet_link(page, "Theme", "Gender").click()
+    page.wait_for_url(re.compile(r"[?&]theme=gender(&|$)"))
+    expect(count).to_have_text(str(gender.count()))
+
+    facet_link(page, "Country", "Kenya").click()
+    page.wait_for_url(re.compile(r"[?&]country=KE(&|$)"))
+    expect(count).to_have_text(str(expected.count()))
+    assert query(page) == {"theme": ["gender"], "country": ["KE"]}
+    assert sorted(result_titles(page)) == sorted(expected.values_list("title", flat=True))
+    expect(facet_link(page, "Theme", "Gender")).to_have_attribute("aria-current", "true")
+    expect(facet_link(page, "Country", "Kenya")).to_have_attribute("aria-current", "true")
+
+
+def test_search_finds_programmes_by_a_word(page):
+    assert page.goto("/programmes/").ok
+    page.get_by_role("searchbox", name="Search programmes").fill("tenure")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"[?&]q=tenure(&|$)"))
+
+    titles = result_titles(page)
+    assert "Innovation Programme 2019: Secure Tenure in African Cities" in titles
+    assert "Tenure security facility for Southern Africa" in titles
+    assert "Future Cities Africa" not in titles
+    expect(page.get_by_test_id("result-count")).to_have_text(str(len(titles)))
+    expect(page.get_by_role("searchbox", name="Search programmes")).to_have_value("tenure")
+
+
+def test_csv_download_holds_exactly_the_filtered_programmes(page):
+    expected = (
+        Programme.objects.published().filter(themes__slug="equitable-economic-growth").distinct()
+    )
+    assert 1 < expected.count() < Programme.objects.published().count()
+
+    assert page.goto("/programmes/").ok
+    facet_link(page, "Theme", "Equitable economic growth").click()
+    page.wait_for_url(re.compile(r"[?&]theme=equitable-economic-growth(&|$)"))
+    shown = result_titles(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download CSV").click()
+    download = download_info.value
+    assert urlsplit(download.url).path == "/programmes/export.csv"
+    assert parse_qs(urlsplit(download.url).query) == {"theme": ["equitable-economic-growth"]}
+    assert download.suggested_filename == "cities-alliance-programmes.csv"
+
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert rows[0] == CSV_HEADER
+    titles = [row[0] for row in rows[1:]]
+    assert sorted(titles) == sorted(expected.values_list("title", flat=True))
+    assert titles == shown  # and in the order of the list
+    slugs = dict(expected.values_list("title", "slug"))
+    for row in rows[1:]:
+        assert urlsplit(row[1]).path == f"/programmes/{slugs[row[0]]}/"
