@@ -212,6 +212,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name per choice set, whichever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "WindowCodeEnum": "windows.models.WindowCode",
+        "PublicationStatusEnum": "publishing.models.PublicationStatus",
+        "ActivityStatusEnum": "programmes.iati_codes.ActivityStatus",
+        "OrganisationRoleEnum": "programmes.iati_codes.OrganisationRole",
+        "OrganisationTypeEnum": "programmes.iati_codes.OrganisationType",
+        "RegionEnum": "programmes.iati_codes.Region",
+        "CurrencyEnum": "programmes.iati_codes.Currency",
+        "LanguageEnum": "publishing.models.Language",
+        "OutputKindEnum": "jwp.models.OutputKind",
+        "InstrumentKindEnum": "windows.models.InstrumentKind",
+        "ActivityLevelEnum": "programmes.models.ActivityLevel",
+    },
 }
 # Anyone may read the API from a browser on another site; nothing else crosses origins.
 CORS_ALLOW_ALL_ORIGINS = True
