@@ -1,12 +1,21 @@
 from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema_view
 
+from jwp import services
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output
 from programmes.models import Programme
 from publishing.api.permissions import sees_unpublished
 from publishing.api.views import PortfolioViewSet
+from publishing.api.workflow import StaffWriteMixin, WorkflowActionsMixin, staff_write_schemas
 
 from .filters import JWPFilter, OutputFilter
-from .serializers import JWPDetailSerializer, JWPListSerializer, LessonSerializer, OutputSerializer
+from .serializers import (
+    JWPDetailSerializer,
+    JWPListSerializer,
+    LessonSerializer,
+    OutputSerializer,
+    OutputWriteSerializer,
+)
 
 
 class JointWorkProgrammeViewSet(PortfolioViewSet):
@@ -39,23 +48,42 @@ def visible_owners(request):
     )
 
 
-class OutputViewSet(PortfolioViewSet):
-    """Knowledge products: studies, toolkits, briefs, reports, datasets."""
+@extend_schema_view(
+    **staff_write_schemas(
+        noun="output",
+        write_serializer=OutputWriteSerializer,
+        detail_serializer=OutputSerializer,
+        notes="Files are not uploaded through the API: attach them in the staff admin.",
+    )
+)
+class OutputViewSet(WorkflowActionsMixin, StaffWriteMixin, PortfolioViewSet):
+    """Knowledge products: studies, toolkits, briefs, reports, datasets.
+
+    Staff with a token also create and change outputs (not their files), and move them
+    through the publication workflow."""
 
     model = Output
     serializer_class = OutputSerializer
+    write_serializer_class = OutputWriteSerializer
     filterset_class = OutputFilter
     lookup_field = "slug"
     csv_filename = "outputs"
 
     def get_queryset(self):
+        queryset = self.visible(Output.objects.all())
+        if not self.writing:
+            queryset = queryset.filter(visible_owners(self.request))
         return (
-            self.visible(Output.objects.all())
-            .filter(visible_owners(self.request))
-            .select_related("jwp", "programme", "phase")
+            queryset.select_related("jwp", "programme", "phase")
             .prefetch_related("themes")
             .order_by("-date", "title", "pk")
         )
+
+    def create_item(self, data):
+        return services.output_create(user=self.request.user, data=data)
+
+    def update_item(self, instance, data):
+        return services.output_update(user=self.request.user, output=instance, data=data)
 
 
 class LessonViewSet(PortfolioViewSet):

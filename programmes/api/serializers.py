@@ -1,7 +1,11 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from programmes.iati_codes import ActivityStatus, Currency
 from programmes.models import Activity, City, Country, Organisation, Programme, ProgrammePartner
+from publishing.api.workflow import WriteSerializer
+from windows.models import Instrument, Theme
 
 
 class CountrySerializer(serializers.HyperlinkedModelSerializer):
@@ -125,3 +129,77 @@ class ProgrammeDetailSerializer(ProgrammeListSerializer):
         return reverse(
             "programme-detail", kwargs={"slug": parent.slug}, request=self.context["request"]
         )
+
+
+class CountryCodeField(serializers.SlugRelatedField):
+    """A country by its ISO 3166-1 alpha-2 code, in either case."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="iso2", queryset=Country.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.upper() if isinstance(data, str) else data)
+
+
+# Documented as the request side of "Programme": ProgrammeRequest, PatchedProgrammeRequest.
+@extend_schema_serializer(component_name="Programme")
+class ProgrammeWriteSerializer(WriteSerializer):
+    """The body of POST, PUT and PATCH on programmes; related items by slug. On PUT a field
+    left out takes its default; on PATCH it stays as it is."""
+
+    instrument = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Instrument.objects.all(), help_text="Instrument slug."
+    )
+    iati_identifier = serializers.CharField(
+        max_length=150,
+        help_text="Globally unique: the reporting organisation's reference, a hyphen, a code.",
+    )
+    title = serializers.CharField(max_length=255)
+    slug = serializers.SlugField(max_length=255, help_text="Unique; the item's address.")
+    summary = serializers.CharField(max_length=500, help_text="One or two sentences.")
+    description = serializers.CharField(allow_blank=True, default="")
+    activity_status = serializers.ChoiceField(
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.IMPLEMENTATION,
+        help_text="IATI ActivityStatus code.",
+    )
+    planned_start = serializers.DateField(allow_null=True, default=None)
+    planned_end = serializers.DateField(allow_null=True, default=None)
+    actual_start = serializers.DateField(allow_null=True, default=None)
+    actual_end = serializers.DateField(allow_null=True, default=None)
+    budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, allow_null=True, default=None
+    )
+    currency = serializers.ChoiceField(
+        choices=Currency.choices,
+        allow_blank=True,
+        default="",
+        help_text="ISO 4217; required with a budget.",
+    )
+    themes = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Theme.objects.all(),
+        many=True,
+        default=list,
+        help_text="Theme slugs.",
+    )
+    countries = CountryCodeField(many=True, default=list, help_text="ISO 3166-1 alpha-2 codes.")
+    cities = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=City.objects.all(),
+        many=True,
+        default=list,
+        help_text="City slugs.",
+    )
+    parent = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Programme.objects.all(),
+        allow_null=True,
+        default=None,
+        help_text="Slug of the parent programme.",
+    )
+    notes = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="Internal editorial notes: never published, not shown by the API.",
+    )

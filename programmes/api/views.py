@@ -1,7 +1,10 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_view
 
+from programmes import services
 from programmes.models import City, Country, Organisation, Programme
 from publishing.api.views import PortfolioViewSet
+from publishing.api.workflow import StaffWriteMixin, WorkflowActionsMixin, staff_write_schemas
 from windows.models import Theme
 
 from .filters import OrganisationFilter, ProgrammeFilter
@@ -10,6 +13,7 @@ from .serializers import (
     OrganisationSerializer,
     ProgrammeDetailSerializer,
     ProgrammeListSerializer,
+    ProgrammeWriteSerializer,
 )
 
 
@@ -39,12 +43,23 @@ class OrganisationViewSet(PortfolioViewSet):
     csv_filename = "organisations"
 
 
-class ProgrammeViewSet(PortfolioViewSet):
-    """Programmes: country programmes, innovation calls and grants, global programmes."""
+@extend_schema_view(
+    **staff_write_schemas(
+        noun="programme",
+        write_serializer=ProgrammeWriteSerializer,
+        detail_serializer=ProgrammeDetailSerializer,
+    )
+)
+class ProgrammeViewSet(WorkflowActionsMixin, StaffWriteMixin, PortfolioViewSet):
+    """Programmes: country programmes, innovation calls and grants, global programmes.
+
+    Staff with a token also create and change programmes, and move them through the
+    publication workflow."""
 
     model = Programme
     list_serializer_class = ProgrammeListSerializer
     detail_serializer_class = ProgrammeDetailSerializer
+    write_serializer_class = ProgrammeWriteSerializer
     filterset_class = ProgrammeFilter
     lookup_field = "slug"
     csv_filename = "programmes"
@@ -68,3 +83,9 @@ class ProgrammeViewSet(PortfolioViewSet):
                 ),
             )
         return queryset.order_by("title", "pk")
+
+    def create_item(self, data):
+        return services.programme_create(user=self.request.user, data=data)
+
+    def update_item(self, instance, data):
+        return services.programme_update(user=self.request.user, programme=instance, data=data)

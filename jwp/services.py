@@ -1,0 +1,58 @@
+"""Writes for outputs: the API's write views call these, and importers and admin actions may.
+
+The publication state is never set here: new outputs are drafts, and only
+``publishing.services`` moves them through the workflow. Files are attached in the staff admin.
+"""
+
+from django.db import transaction
+
+from programmes.services import full_clean, require_permission, split_fields
+from publishing.models import PublicationStatus
+
+from .models import Output
+
+OUTPUT_FIELDS = frozenset(
+    {"title", "slug", "kind", "date", "summary", "url", "language", "jwp", "phase", "programme"}
+)
+OUTPUT_M2M_FIELDS = frozenset({"themes"})
+
+# Check constraints that are about one field: their message is reported under that field.
+OUTPUT_CONSTRAINT_FIELDS = {
+    "output_phase_needs_jwp": "phase",
+    "output_kind_valid": "kind",
+}
+
+
+def _save(output: Output, *, user, m2m) -> Output:
+    full_clean(output, constraint_fields=OUTPUT_CONSTRAINT_FIELDS)
+    output._history_user = user
+    output.save()
+    for name, values in m2m.items():
+        getattr(output, name).set(values)
+    return output
+
+
+@transaction.atomic
+def output_create(*, user, data: dict) -> Output:
+    """A new output, always a draft. ``data`` holds model values (a ``JointWorkProgramme``, a
+    ``Phase`` of that JWP, a ``Programme``, a list of ``Theme``), not slugs."""
+    require_permission(user, "jwp.add_output")
+    plain, m2m = split_fields(data, fields=OUTPUT_FIELDS, m2m_fields=OUTPUT_M2M_FIELDS)
+    output = Output(**plain, status=PublicationStatus.DRAFT, published_at=None)
+    return _save(output, user=user, m2m=m2m)
+
+
+@transaction.atomic
+def output_update(*, user, output: Output, data: dict) -> Output:
+    """Changes the fields in ``data``; the others, and ``themes`` when not in ``data``, stay
+    as they are. Returns the saved output.
+
+    The row is read again under a lock, so the workflow state saved is the one in the
+    database, even when ``output`` was loaded before someone published it.
+    """
+    require_permission(user, "jwp.change_output")
+    plain, m2m = split_fields(data, fields=OUTPUT_FIELDS, m2m_fields=OUTPUT_M2M_FIELDS)
+    output = Output.objects.select_for_update().get(pk=output.pk)
+    for name, value in plain.items():
+        setattr(output, name, value)
+    return _save(output, user=user, m2m=m2m)
