@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import routers
 
+from iati.views import ActivitiesXMLView, OrganisationXMLView
 from jwp.api.views import JointWorkProgrammeViewSet, LessonViewSet, OutputViewSet
 from portal.api.changes import ChangesView
 from portal.api.stats import StatsView
@@ -22,7 +23,14 @@ class PortfolioRouter(routers.DefaultRouter):
             for prefix, _viewset, basename in self.registry
         }
         endpoints.update(
-            {"stats": "stats", "changes": "changes", "schema": "schema", "docs": "docs"}
+            {
+                "stats": "stats",
+                "changes": "changes",
+                "iati-activities": "iati-activities",
+                "iati-organisation": "iati-organisation",
+                "schema": "schema",
+                "docs": "docs",
+            }
         )
         return self.APIRootView.as_view(api_root_dict=endpoints)
 
@@ -41,6 +49,8 @@ router.register("documents", DocumentViewSet, basename="document")
 
 api_v1 = [
     path("stats/", StatsView.as_view(), name="stats"),
+    path("iati/activities.xml", ActivitiesXMLView.as_view(), name="iati-activities"),
+    path("iati/organisation.xml", OrganisationXMLView.as_view(), name="iati-organisation"),
     path("changes/", ChangesView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "programmes",
     "jwp",
     "portal",
+    "iati",
 ]
 
 MIDDLEWARE = [
@@ -163,7 +164,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # IATI: the reporting organisation's identifier. A placeholder until Cities Alliance's own
 # registered identifier is configured; it prefixes every iati-identifier we generate.
 IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XX-PLACEHOLDER-CA")
-IATI_SCHEMA_DIR = env.str("IATI_SCHEMA_DIR", default="")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="40")  # multilateral
+# The official IATI 2.03 schemas (iati-activities-schema.xsd and friends), used to validate
+# imports; by default the copy beside the repository.
+IATI_SCHEMA_DIR = env.str(
+    "IATI_SCHEMA_DIR", default=str(BASE_DIR.parent / "shared" / "iati" / "schemas")
+)
+IATI_MAX_IMPORT_BYTES = env.int("IATI_MAX_IMPORT_BYTES", default=50 * 1024 * 1024)
 
 SITE_NAME = "Cities Alliance Portfolio"
 

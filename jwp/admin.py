@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from publishing.admin import HistoryAdmin, PublishableAdmin
+from publishing.admin import HistoryAdmin, PublishableAdmin, iati_check_display
 
 from .models import JointWorkProgramme, Lesson, Membership, Output, Phase
 
@@ -46,6 +46,7 @@ class JointWorkProgrammeAdmin(PublishableAdmin):
         "phase_count",
         "start",
         "end",
+        "iati_check",
         "updated_at",
     ]
     list_filter = ["status", "activity_status", "themes"]
@@ -60,10 +61,22 @@ class JointWorkProgrammeAdmin(PublishableAdmin):
         (_("Status and dates"), {"fields": ["activity_status", ("start", "end")]}),
         (_("Themes"), {"fields": ["themes"]}),
         (_("Internal"), {"fields": ["notes"], "classes": ["collapse"]}),
+        (_("IATI export"), {"fields": ["iati_check"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("phases", "memberships__organisation")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("phases", "memberships__organisation", "themes")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "iati_check")
+
+    @admin.display(description=_("IATI"))
+    def iati_check(self, obj):
+        return iati_check_display(obj)
 
     @admin.display(description=_("lead"))
     def lead(self, obj):

@@ -83,6 +83,20 @@ class JointWorkProgramme(Publishable):
     def get_absolute_url(self):
         return reverse("jwp-detail", kwargs={"slug": self.slug})
 
+    def iati_problems(self) -> list[str]:
+        """What stops this JWP from being a valid IATI activity (docs/iati.md).
+        Reads ``memberships`` and ``themes``: prefetch them for lists."""
+        problems = []
+        if not (self.description or self.summary).strip():
+            problems.append(_("no summary or description"))
+        if not self.memberships.all():
+            problems.append(_("no member organisation"))
+        if not (self.start or self.end):
+            problems.append(_("no start or end date"))
+        if not any(theme.dac_sector_code for theme in self.themes.all()):
+            problems.append(_("no theme with a DAC sector code"))
+        return problems
+
 
 class Membership(TimeStampedModel):
     jwp = models.ForeignKey(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from publishing.admin import HistoryAdmin, PublishableAdmin
+from publishing.admin import HistoryAdmin, PublishableAdmin, iati_check_display
 
 from .models import (
     Activity,
@@ -82,6 +82,7 @@ class ProgrammeAdmin(PublishableAdmin):
         "country_list",
         "budget_display",
         "start_date",
+        "iati_check",
         "updated_at",
     ]
     list_filter = [
@@ -115,10 +116,18 @@ class ProgrammeAdmin(PublishableAdmin):
         ),
         (_("Themes and places"), {"fields": ["themes", "countries", "cities", "dimensions"]}),
         (_("Internal"), {"fields": ["notes"], "classes": ["collapse"]}),
+        (_("IATI export"), {"fields": ["iati_check"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("countries")
+        return super().get_queryset(request).prefetch_related("countries", "partners", "themes")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "iati_check")
+
+    @admin.display(description=_("IATI"))
+    def iati_check(self, obj):
+        return iati_check_display(obj)
 
     @admin.display(description=_("countries"))
     def country_list(self, obj):

@@ -323,6 +323,22 @@ class Programme(Publishable):
     def start_date(self):
         return self.actual_start or self.planned_start
 
+    def iati_problems(self) -> list[str]:
+        """What stops this programme from being a valid IATI activity (docs/iati.md).
+        Reads ``partners``, ``countries`` and ``themes``: prefetch them for lists."""
+        problems = []
+        if not (self.description or self.summary).strip():
+            problems.append(_("no summary or description"))
+        if not self.partners.all():
+            problems.append(_("no participating organisation"))
+        if not any((self.planned_start, self.actual_start, self.planned_end, self.actual_end)):
+            problems.append(_("no start or end date"))
+        if not self.countries.all():
+            problems.append(_("no recipient country"))
+        if not any(theme.dac_sector_code for theme in self.themes.all()):
+            problems.append(_("no theme with a DAC sector code"))
+        return problems
+
     @property
     def end_date(self):
         return self.actual_end or self.planned_end

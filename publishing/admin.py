@@ -25,6 +25,20 @@ STATUS_COLOURS = {
 }
 
 
+def iati_check_display(obj):
+    """The IATI export's verdict on an item (its model's ``iati_problems()``)."""
+    if obj is None or obj.pk is None:
+        return "—"
+    problems = obj.iati_problems()
+    if not problems:
+        return format_html('<span style="color:#1b6e35">✓ {}</span>', _("exportable"))
+    return format_html(
+        '<span style="color:#a15c00" title="{}">⚠ {}</span>',
+        _("Left out of the IATI export until this is fixed."),
+        "; ".join(str(problem) for problem in problems),
+    )
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Every model admin: change history with who, when and what changed, and revert."""
 

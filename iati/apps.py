@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IatiConfig(AppConfig):
+    name = "iati"
+    verbose_name = "IATI publishing"

@@ -1,0 +1,345 @@
+"""The published portfolio as an IATI 2.03 ``iati-activities`` document.
+
+Each programme and Joint Work Programme becomes one ``iati-activity``, its elements in the
+order the schema demands. An item that cannot be exported validly is never emitted half-made:
+``iati_problems()`` on the model names what is missing, the admin shows it, and
+``export_iati --strict`` fails on it. The document is produced activity by activity, so
+memory does not grow with the size of the portfolio. docs/iati.md maps every field.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
+
+from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind
+from programmes.models import Country, Programme, ProgrammePartner
+from windows.models import Theme
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+IATI_VERSION = "2.03"
+GLOBAL_REGION = "998"  # Developing countries, unspecified: the Global window's JWPs
+SECTOR_VOCABULARY_DAC = "1"
+ACTIVITY_SCOPE_GLOBAL = "1"
+BUDGET_TYPE_ORIGINAL = "1"
+BUDGET_STATUS_INDICATIVE = "1"
+ROLE_IMPLEMENTING = "4"
+RELATED_PARENT, RELATED_CHILD, RELATED_SIBLING = "1", "2", "3"
+DATE_TYPES = {
+    "planned_start": "1",
+    "actual_start": "2",
+    "planned_end": "3",
+    "actual_end": "4",
+}
+# Output kinds as IATI DocumentCategory codes.
+DOCUMENT_CATEGORY = {
+    OutputKind.FEASIBILITY_STUDY: "A01",  # pre- and post-project impact appraisal
+    OutputKind.RESEARCH_REPORT: "A08",  # results, outcomes and outputs
+    OutputKind.TOOLKIT: "A08",
+    OutputKind.POLICY_BRIEF: "A08",
+    OutputKind.CASE_STUDY: "A08",
+    OutputKind.ADVOCACY_MESSAGE: "A08",
+    OutputKind.EVENT_REPORT: "A07",  # review of project performance and evaluation
+    OutputKind.DATASET: "A08",
+}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    identifier: str
+    title: str
+    problems: tuple[str, ...]
+
+
+def _published_outputs():
+    return (
+        Output.objects.published()
+        .filter(
+            Q(jwp__isnull=True) | Q(jwp__in=JointWorkProgramme.objects.published()),
+            Q(programme__isnull=True) | Q(programme__in=Programme.objects.published()),
+        )
+        .filter(~Q(file="") | ~Q(url=""))
+        .order_by("date", "title")
+    )
+
+
+def programmes_for_export(queryset=None):
+    queryset = Programme.objects.published() if queryset is None else queryset
+    published_lessons = Lesson.objects.published().filter(
+        jwp__in=JointWorkProgramme.objects.published()
+    )
+    return (
+        queryset.select_related("parent")
+        .prefetch_related(
+            Prefetch("countries", queryset=Country.objects.order_by("iso2")),
+            Prefetch("themes", queryset=Theme.objects.order_by("dac_sector_code", "slug")),
+            Prefetch(
+                "partners",
+                queryset=ProgrammePartner.objects.select_related("organisation").order_by(
+                    "role", "organisation__name"
+                ),
+            ),
+            Prefetch(
+                "children",
+                queryset=Programme.objects.published().order_by("iati_identifier"),
+                to_attr="published_children",
+            ),
+            Prefetch("outputs", queryset=_published_outputs(), to_attr="exported_outputs"),
+            Prefetch(
+                "lessons",
+                queryset=published_lessons.select_related("jwp"),
+                to_attr="exported_lessons",
+            ),
+        )
+        .order_by("iati_identifier")
+    )
+
+
+def jwps_for_export(queryset=None):
+    queryset = JointWorkProgramme.objects.published() if queryset is None else queryset
+    published_lessons = Lesson.objects.published().filter(
+        programme__in=Programme.objects.published()
+    )
+    return queryset.prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("dac_sector_code", "slug")),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("organisation").order_by(
+                "-is_lead", "organisation__name"
+            ),
+        ),
+        Prefetch("outputs", queryset=_published_outputs(), to_attr="exported_outputs"),
+        Prefetch(
+            "lessons",
+            queryset=published_lessons.select_related("programme"),
+            to_attr="exported_lessons",
+        ),
+    ).order_by("iati_identifier")
+
+
+# -- what makes an item exportable ---------------------------------------------------------
+
+
+def _programme_dates(programme) -> dict[str, object]:
+    return {name: getattr(programme, name) for name in DATE_TYPES}
+
+
+def _sector_codes(obj) -> list[str]:
+    return sorted({theme.dac_sector_code for theme in obj.themes.all() if theme.dac_sector_code})
+
+
+def split_percentages(count: int) -> list[Decimal]:
+    """``count`` shares that sum to exactly 100, two decimals each, the last one adjusted."""
+    if count <= 0:
+        return []
+    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return [share] * (count - 1) + [Decimal(100) - share * (count - 1)]
+
+
+# -- elements ------------------------------------------------------------------------------
+
+
+def _narrative(parent, tag: str, text: str, **attributes):
+    element = etree.SubElement(parent, tag, **attributes)
+    etree.SubElement(element, "narrative").text = text
+    return element
+
+
+def _reporting_org(parent):
+    _narrative(
+        parent,
+        "reporting-org",
+        "Cities Alliance",
+        ref=settings.IATI_REPORTING_ORG_REF,
+        type=settings.IATI_REPORTING_ORG_TYPE,
+    )
+
+
+def _participating_org(parent, organisation, role: str):
+    attributes = {"role": role, "type": organisation.org_type}
+    if organisation.iati_ref:
+        attributes["ref"] = organisation.iati_ref
+    _narrative(parent, "participating-org", organisation.name, **attributes)
+
+
+def _sectors(parent, obj):
+    codes = _sector_codes(obj)
+    for code, percentage in zip(codes, split_percentages(len(codes)), strict=True):
+        etree.SubElement(
+            parent,
+            "sector",
+            code=code,
+            vocabulary=SECTOR_VOCABULARY_DAC,
+            percentage=str(percentage),
+        )
+
+
+def _document_links(parent, outputs, base_url: str):
+    for output in outputs:
+        if output.file:
+            url = base_url + reverse("output-download", kwargs={"slug": output.slug})
+            file_format = _file_format(output.file.name)
+        else:
+            url, file_format = output.url, "text/html"
+        link = etree.SubElement(parent, "document-link", url=url, format=file_format)
+        _narrative(link, "title", output.title)
+        if output.summary:
+            _narrative(link, "description", output.summary)
+        etree.SubElement(link, "category", code=DOCUMENT_CATEGORY[output.kind])
+        etree.SubElement(link, "language", code=output.language)
+        if output.date:
+            etree.SubElement(link, "document-date", **{"iso-date": output.date.isoformat()})
+
+
+def _file_format(name: str) -> str:
+    import mimetypes
+
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _related(parent, identifier: str, kind: str):
+    etree.SubElement(parent, "related-activity", ref=identifier, type=kind)
+
+
+def _activity(obj, *, hierarchy: str, currency: str = ""):
+    attributes = {
+        "last-updated-datetime": obj.updated_at.replace(microsecond=0).isoformat(),
+        XML_LANG: "en",
+        "hierarchy": hierarchy,
+    }
+    if currency:
+        attributes["default-currency"] = currency
+    activity = etree.Element("iati-activity", attributes)
+    etree.SubElement(activity, "iati-identifier").text = obj.iati_identifier
+    _reporting_org(activity)
+    _narrative(activity, "title", obj.title)
+    _narrative(activity, "description", (obj.description or obj.summary).strip(), type="1")
+    return activity
+
+
+def programme_element(programme, *, base_url: str):
+    activity = _activity(
+        programme, hierarchy="2" if programme.parent_id else "1", currency=programme.currency
+    )
+    for partner in programme.partners.all():
+        _participating_org(activity, partner.organisation, partner.role)
+    etree.SubElement(activity, "activity-status", code=programme.activity_status)
+    for name, value in _programme_dates(programme).items():
+        if value:
+            etree.SubElement(
+                activity, "activity-date", type=DATE_TYPES[name], **{"iso-date": value.isoformat()}
+            )
+    countries = list(programme.countries.all())
+    shares = split_percentages(len(countries)) if len(countries) > 1 else [None]
+    for country, share in zip(countries, shares, strict=False):
+        attributes = {"code": country.iso2}
+        if share is not None:
+            attributes["percentage"] = str(share)
+        etree.SubElement(activity, "recipient-country", **attributes)
+    _sectors(activity, programme)
+    start, end = programme.start_date, programme.end_date
+    if programme.budget is not None and start and end:
+        budget = etree.SubElement(
+            activity, "budget", type=BUDGET_TYPE_ORIGINAL, status=BUDGET_STATUS_INDICATIVE
+        )
+        etree.SubElement(budget, "period-start", **{"iso-date": start.isoformat()})
+        etree.SubElement(budget, "period-end", **{"iso-date": end.isoformat()})
+        value = etree.SubElement(
+            budget, "value", currency=programme.currency, **{"value-date": start.isoformat()}
+        )
+        value.text = f"{programme.budget:.2f}"
+    _document_links(activity, programme.exported_outputs, base_url)
+    parent = programme.parent
+    if parent is not None and parent.is_published:
+        _related(activity, parent.iati_identifier, RELATED_PARENT)
+    for child in programme.published_children:
+        _related(activity, child.iati_identifier, RELATED_CHILD)
+    for jwp in sorted(
+        {lesson.jwp for lesson in programme.exported_lessons}, key=lambda j: j.iati_identifier
+    ):
+        _related(activity, jwp.iati_identifier, RELATED_SIBLING)
+    return activity
+
+
+def jwp_element(jwp, *, base_url: str):
+    activity = _activity(jwp, hierarchy="1")
+    for membership in jwp.memberships.all():
+        _participating_org(activity, membership.organisation, ROLE_IMPLEMENTING)
+    etree.SubElement(activity, "activity-status", code=jwp.activity_status)
+    for value, date_type in ((jwp.start, "2"), (jwp.end, "4")):
+        if value:
+            etree.SubElement(
+                activity, "activity-date", type=date_type, **{"iso-date": value.isoformat()}
+            )
+    etree.SubElement(activity, "activity-scope", code=ACTIVITY_SCOPE_GLOBAL)
+    etree.SubElement(
+        activity, "recipient-region", code=GLOBAL_REGION, vocabulary="1", percentage="100"
+    )
+    _sectors(activity, jwp)
+    _document_links(activity, jwp.exported_outputs, base_url)
+    for programme in sorted(
+        {lesson.programme for lesson in jwp.exported_lessons}, key=lambda p: p.iati_identifier
+    ):
+        _related(activity, programme.iati_identifier, RELATED_SIBLING)
+    return activity
+
+
+# -- the document --------------------------------------------------------------------------
+
+
+def exportable(items: Iterable, skipped: list[Skipped]) -> Iterator:
+    for obj in items:
+        problems = [str(problem) for problem in obj.iati_problems()]
+        if problems:
+            skipped.append(Skipped(obj.iati_identifier, obj.title, tuple(problems)))
+        else:
+            yield obj
+
+
+def activities_document(
+    *, programmes, jwps, base_url: str, skipped: list[Skipped] | None = None
+) -> Iterator[bytes]:
+    """The ``iati-activities`` document in chunks, one activity per chunk."""
+    skipped = [] if skipped is None else skipped
+    generated = timezone.now().replace(microsecond=0).isoformat()
+    yield (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        + f'<iati-activities version="{IATI_VERSION}" generated-datetime="{generated}">\n'.encode()
+    )
+    for programme in exportable(programmes.iterator(chunk_size=200), skipped):
+        yield etree.tostring(
+            programme_element(programme, base_url=base_url),
+            encoding="UTF-8",
+            xml_declaration=False,
+            pretty_print=True,
+        )
+    for jwp in exportable(jwps.iterator(chunk_size=200), skipped):
+        yield etree.tostring(
+            jwp_element(jwp, base_url=base_url),
+            encoding="UTF-8",
+            xml_declaration=False,
+            pretty_print=True,
+        )
+    yield b"</iati-activities>\n"
+
+
+def organisation_document(*, base_url: str) -> bytes:
+    """An ``iati-organisations`` 2.03 file for Cities Alliance."""
+    now = timezone.now().replace(microsecond=0).isoformat()
+    root = etree.Element("iati-organisations", version=IATI_VERSION, **{"generated-datetime": now})
+    organisation = etree.SubElement(
+        root, "iati-organisation", {"last-updated-datetime": now, XML_LANG: "en"}
+    )
+    etree.SubElement(organisation, "organisation-identifier").text = settings.IATI_REPORTING_ORG_REF
+    _narrative(organisation, "name", "Cities Alliance")
+    _reporting_org(organisation)
+    link = etree.SubElement(organisation, "document-link", url=base_url + "/", format="text/html")
+    _narrative(link, "title", "Cities Alliance programme portfolio")
+    etree.SubElement(link, "category", code="B16")  # organisation web page
+    etree.SubElement(link, "language", code="en")
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
