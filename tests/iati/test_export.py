@@ -1,0 +1,288 @@
+"""The IATI export: valid against the official 2.03 schema, every code from the official
+codelists and never a withdrawn one, published items only, nothing emitted half-made."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from lxml import etree
+
+from iati.export import activities_document, jwps_for_export, programmes_for_export
+from iati.schema import ORGANISATIONS, schema_errors
+from programmes.models import Programme
+from tests import factories
+from tests.iati import codelist_dir, schema_dir
+
+pytestmark = pytest.mark.django_db
+
+# attribute of an element -> the codelist its values come from
+CODED = {
+    ("reporting-org", "type"): "OrganisationType",
+    ("participating-org", "role"): "OrganisationRole",
+    ("participating-org", "type"): "OrganisationType",
+    ("description", "type"): "DescriptionType",
+    ("activity-status", "code"): "ActivityStatus",
+    ("activity-date", "type"): "ActivityDateType",
+    ("activity-scope", "code"): "ActivityScope",
+    ("recipient-country", "code"): "Country",
+    ("recipient-region", "code"): "Region",
+    ("sector", "code"): "Sector",
+    ("sector", "vocabulary"): "SectorVocabulary",
+    ("budget", "type"): "BudgetType",
+    ("budget", "status"): "BudgetStatus",
+    ("value", "currency"): "Currency",
+    ("iati-activity", "default-currency"): "Currency",
+    ("category", "code"): "DocumentCategory",
+    ("language", "code"): "Language",
+}
+
+
+@pytest.fixture(autouse=True)
+def _schemas(settings):
+    settings.IATI_SCHEMA_DIR = str(schema_dir())
+
+
+def codelist(name: str) -> tuple[set[str], set[str]]:
+    """(active codes, withdrawn codes) of an official codelist."""
+    root = etree.parse(str(codelist_dir() / f"{name}.xml"))
+    active, withdrawn = set(), set()
+    for item in root.iter("codelist-item"):
+        (withdrawn if item.get("status") == "withdrawn" else active).add(item.findtext("code"))
+    return active, withdrawn
+
+
+def export(skipped=None) -> etree._Element:
+    body = b"".join(
+        activities_document(
+            programmes=programmes_for_export(),
+            jwps=jwps_for_export(),
+            base_url="https://portfolio.example.org",
+            skipped=skipped,
+        )
+    )
+    return etree.fromstring(body)
+
+
+def assert_valid(document):
+    errors = schema_errors(document)
+    assert not errors, "\n".join(f"line {line}: {message}" for line, message in errors[:20])
+    lists = {}
+    for (tag, attribute), name in CODED.items():
+        active, withdrawn = lists.setdefault(name, codelist(name))
+        for element in document.iter(tag):
+            value = element.get(attribute)
+            if value is None:
+                continue
+            assert value not in withdrawn, f"{tag}/@{attribute}={value} is withdrawn"
+            assert value in active, f"{tag}/@{attribute}={value} is not in {name}"
+    for element in document.iter("related-activity"):
+        assert element.get("type") in {"1", "2", "3", "4", "5"}
+
+
+def percentages(activity, tag) -> list[Decimal]:
+    return [Decimal(element.get("percentage")) for element in activity.findall(tag)]
+
+
+def test_the_loaded_portfolio_exports_valid_iati(settings):
+    call_command("load_portfolio", stdout=StringIO())
+    skipped = []
+    document = export(skipped)
+    assert document.get("version") == "2.03"
+    assert document.get("generated-datetime")
+    assert_valid(document)
+    identifiers = {a.findtext("iati-identifier") for a in document.iter("iati-activity")}
+    fca = Programme.objects.get(slug="future-cities-africa")
+    assert fca.iati_identifier in identifiers
+    assert "XX-PLACEHOLDER-CA-JWP-CGA" in identifiers or any("JWP" in i for i in identifiers)
+    # every published programme and JWP is either exported or listed with its problems
+    published = (
+        Programme.objects.published().count()
+        + factories.JointWorkProgrammeFactory._meta.model.objects.published().count()
+    )
+    assert len(identifiers) + len(skipped) == published
+    assert all(item.problems for item in skipped)
+    for activity in document.iter("iati-activity"):
+        reporting = activity.find("reporting-org")
+        assert reporting.get("ref") == settings.IATI_REPORTING_ORG_REF
+        for tag in ("recipient-country", "sector"):
+            shares = percentages(activity, tag) if len(activity.findall(tag)) > 1 else []
+            assert not shares or sum(shares) == 100, (activity.findtext("iati-identifier"), tag)
+
+
+def _edge_case_programmes():
+    """Many programmes built to hit the corners of the mapping."""
+    themes = [factories.ThemeFactory(dac_sector_code=code) for code in ("43030", "15170", "15190")]
+    shared_code = factories.ThemeFactory(dac_sector_code="43030")
+    no_code = factories.ThemeFactory(dac_sector_code="")
+    countries = [
+        factories.CountryFactory(iso2=iso2, iso3=iso3)
+        for iso2, iso3 in (("UG", "UGA"), ("GH", "GHA"), ("TN", "TUN"), ("BF", "BFA"))
+    ]
+    partner_types = ["10", "11", "21", "40", "60", "80"]
+    made = []
+    for index in range(24):
+        programme = factories.ProgrammeFactory(
+            published=True,
+            title=[
+                "Ouagadougou — Bobo-Dioulasso",
+                "São Tomé & Príncipe <pilot>",
+                "北京 城市",
+                "مدينتنا",
+            ][index % 4]
+            + f" {index}",
+            summary="Résumé: “quotes”, ampersands & angle <brackets>." if index % 3 else "x",
+            description=("Long text. " * 900) if index % 5 == 0 else "",
+            budget=None if index % 4 == 0 else Decimal("1234567.89"),
+            currency="" if index % 4 == 0 else ["USD", "EUR", "CHF"][index % 3],
+            planned_start=datetime.date(2010 + index % 10, 1, 1),
+            planned_end=None if index % 6 == 0 else datetime.date(2021 + index % 4, 12, 31),
+            actual_start=datetime.date(2011, 3, 1) if index % 2 else None,
+        )
+        programme.countries.add(*countries[: 1 + index % 4])
+        programme.themes.add(*themes[: 1 + index % 3])
+        if index % 7 == 0:
+            programme.themes.add(shared_code, no_code)
+        factories.ProgrammePartnerFactory(
+            programme=programme,
+            role=str(1 + index % 4),
+            organisation=factories.OrganisationFactory(
+                org_type=partner_types[index % 6], iati_ref=f"XM-TEST-{index}" if index % 2 else ""
+            ),
+        )
+        made.append(programme)
+    made[1].parent = made[0]
+    made[1].save()
+    output = factories.OutputFactory(published=True, jwp=None, programme=made[0], kind="toolkit")
+    output.file.save("toolkit.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    factories.OutputFactory(
+        published=True,
+        jwp=None,
+        programme=made[0],
+        url="https://example.org/brief",
+        kind="policy-brief",
+        language="fr",
+        date=None,
+    )
+    factories.OutputFactory(jwp=None, programme=made[0], url="https://example.org/draft")
+    return made
+
+
+def test_generated_edge_cases_are_valid(settings):
+    made = _edge_case_programmes()
+    undated = factories.ProgrammeFactory(published=True, planned_start=None, planned_end=None)
+    undated.countries.add(made[0].countries.first())
+    undated.themes.add(made[0].themes.first())
+    factories.ProgrammePartnerFactory(programme=undated)
+    nowhere = factories.ProgrammeFactory(published=True)
+    nowhere.themes.add(made[0].themes.first())
+    factories.ProgrammePartnerFactory(programme=nowhere)
+    factories.ProgrammeFactory(title="A draft")  # never exported
+
+    skipped = []
+    document = export(skipped)
+    assert_valid(document)
+    activities = {a.findtext("iati-identifier"): a for a in document.iter("iati-activity")}
+    assert set(activities) == {p.iati_identifier for p in made}
+    assert {item.identifier: item.problems for item in skipped} == {
+        undated.iati_identifier: ("no start or end date",),
+        nowhere.iati_identifier: ("no recipient country",),
+    }
+    first = activities[made[0].iati_identifier]
+    links = first.findall("document-link")
+    assert [link.get("format") for link in links] == ["application/pdf", "text/html"] or [
+        link.get("format") for link in links
+    ] == ["text/html", "application/pdf"]
+    pdf = next(link for link in links if link.get("format") == "application/pdf")
+    assert pdf.get("url") == "https://portfolio.example.org" + reverse(
+        "output-download", kwargs={"slug": made[0].outputs.get(kind="toolkit").slug}
+    )
+    assert "draft" not in etree.tostring(first).decode()
+    assert activities[made[1].iati_identifier].get("hierarchy") == "2"
+    related = first.findall("related-activity")
+    assert (made[1].iati_identifier, "2") in {(r.get("ref"), r.get("type")) for r in related}
+    four_countries = activities[made[3].iati_identifier]
+    assert sum(percentages(four_countries, "recipient-country")) == 100
+    assert len(four_countries.findall("recipient-country")) == 4
+    shared = activities[made[7].iati_identifier]
+    codes = [sector.get("code") for sector in shared.findall("sector")]
+    assert len(codes) == len(set(codes))  # two themes with one DAC code make one sector
+    assert sum(percentages(shared, "sector")) == 100
+    no_budget = activities[made[0].iati_identifier]
+    assert no_budget.find("budget") is None
+    budgeted = activities[made[1].iati_identifier]
+    assert budgeted.find("budget/value").text == "1234567.89"
+    assert made[2].title in etree.tostring(activities[made[2].iati_identifier], encoding="unicode")
+
+
+def test_queries_do_not_grow_with_the_number_of_activities():
+    """n+1 risk: partners, countries, themes, outputs and lessons read per activity."""
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            export()
+        return len(queries)
+
+    _edge_case_programmes()
+    few = count()
+    for _ in range(3):
+        programme = factories.ProgrammeFactory(published=True)
+        programme.countries.add(factories.CountryFactory())
+        programme.themes.add(factories.ThemeFactory())
+        factories.ProgrammePartnerFactory(programme=programme)
+    assert count() == few
+
+
+def test_the_endpoint_streams_xml_and_takes_the_programme_filters(client):
+    made = _edge_case_programmes()
+    response = client.get("/api/v1/iati/activities.xml")
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"].startswith("application/xml")
+    document = etree.fromstring(b"".join(response.streaming_content))
+    assert len(document) == len(made)
+    theme = made[0].themes.order_by("pk").first()
+    filtered = client.get(f"/api/v1/iati/activities.xml?theme={theme.slug}&country=UG")
+    document = etree.fromstring(b"".join(filtered.streaming_content))
+    expected = Programme.objects.filter(themes=theme, countries__iso2="UG").distinct().count()
+    assert len(document) == expected
+    bad = client.get("/api/v1/iati/activities.xml?theme=nope")
+    assert bad.status_code == 400
+    assert "theme" in bad.json()["errors"]
+
+
+def test_the_organisation_file_is_valid(client):
+    response = client.get("/api/v1/iati/organisation.xml")
+    assert response.status_code == 200
+    document = etree.fromstring(response.content)
+    assert not schema_errors(document, ORGANISATIONS)
+
+
+def test_export_command_writes_the_file_and_strict_names_what_is_left_out(tmp_path):
+    made = _edge_case_programmes()
+    target = tmp_path / "activities.xml"
+    out = StringIO()
+    call_command("export_iati", str(target), stdout=out)
+    assert f"{len(made)} activities written." in out.getvalue()
+    assert len(etree.parse(str(target)).getroot()) == len(made)
+    call_command("export_iati", str(target), "--strict", stdout=StringIO())
+
+    broken = factories.ProgrammeFactory(published=True, title="No partner")
+    with pytest.raises(CommandError, match=broken.iati_identifier):
+        call_command("export_iati", str(target), "--strict", stdout=StringIO())
+
+
+def test_the_admin_shows_the_iati_warning(client):
+    client.force_login(factories.PublisherFactory())
+    broken = factories.ProgrammeFactory(title="No partner")
+    page = client.get(reverse("admin:programmes_programme_change", args=[broken.pk]))
+    content = page.content.decode()
+    assert "no participating organisation" in content
+    assert "no recipient country" in content
+    listing = client.get(reverse("admin:programmes_programme_changelist")).content.decode()
+    assert "Left out of the IATI export" in listing
