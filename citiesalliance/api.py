@@ -1,9 +1,13 @@
 """The partner API at /api/v1/: the router of every app's viewsets, plus stats, changes and
 the OpenAPI description."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import routers
+from rest_framework.decorators import api_view, permission_classes, renderer_classes, schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 
 from iati.views import ActivitiesXMLView, OrganisationXMLView
 from jwp.api.views import JointWorkProgrammeViewSet, LessonViewSet, OutputViewSet
@@ -12,6 +16,15 @@ from portal.api.stats import StatsView
 from programmes.api.views import CountryViewSet, OrganisationViewSet, ProgrammeViewSet
 from publishing.api.documents import DocumentViewSet
 from windows.api.views import InstrumentViewSet, ThemeViewSet, WindowViewSet
+
+
+@api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+@renderer_classes([JSONRenderer])
+@schema(None)
+def api_not_found(request, *args, **kwargs):
+    """Anything under /api/v1/ that matches no endpoint: a JSON 404, not the site's page."""
+    raise NotFound("No such endpoint. The list of endpoints is at /api/v1/.")
 
 
 class PortfolioRouter(routers.DefaultRouter):
@@ -55,6 +68,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
     path("", include(router.urls)),
+    re_path(r"^.*$", api_not_found),
 ]
 
 urlpatterns = [path("api/v1/", include((api_v1, "v1"), namespace="v1"))]

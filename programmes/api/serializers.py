@@ -26,7 +26,7 @@ class CitySerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="organisation-detail", lookup_field="slug")
-    country = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+    country = serializers.SlugRelatedField(slug_field="iso2", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
