@@ -222,9 +222,12 @@ def _activity(obj, *, hierarchy: str, currency: str = ""):
     return activity
 
 
-def programme_element(programme, *, base_url: str):
+def programme_element(programme, *, base_url: str, exported: frozenset[str] = frozenset()):
+    """``exported``: identifiers of the activities in the same document, the only ones a
+    ``related-activity`` may point to."""
+    parent_linked = programme.parent is not None and programme.parent.iati_identifier in exported
     activity = _activity(
-        programme, hierarchy="2" if programme.parent_id else "1", currency=programme.currency
+        programme, hierarchy="2" if parent_linked else "1", currency=programme.currency
     )
     for partner in programme.partners.all():
         _participating_org(activity, partner.organisation, partner.role)
@@ -255,18 +258,20 @@ def programme_element(programme, *, base_url: str):
         value.text = f"{programme.budget:.2f}"
     _document_links(activity, programme.exported_outputs, base_url)
     parent = programme.parent
-    if parent is not None and parent.is_published:
+    if parent is not None and parent.iati_identifier in exported:
         _related(activity, parent.iati_identifier, RELATED_PARENT)
     for child in programme.published_children:
-        _related(activity, child.iati_identifier, RELATED_CHILD)
+        if child.iati_identifier in exported:
+            _related(activity, child.iati_identifier, RELATED_CHILD)
     for jwp in sorted(
         {lesson.jwp for lesson in programme.exported_lessons}, key=lambda j: j.iati_identifier
     ):
-        _related(activity, jwp.iati_identifier, RELATED_SIBLING)
+        if jwp.iati_identifier in exported:
+            _related(activity, jwp.iati_identifier, RELATED_SIBLING)
     return activity
 
 
-def jwp_element(jwp, *, base_url: str):
+def jwp_element(jwp, *, base_url: str, exported: frozenset[str] = frozenset()):
     activity = _activity(jwp, hierarchy="1")
     for membership in jwp.memberships.all():
         _participating_org(activity, membership.organisation, ROLE_IMPLEMENTING)
@@ -285,7 +290,8 @@ def jwp_element(jwp, *, base_url: str):
     for programme in sorted(
         {lesson.programme for lesson in jwp.exported_lessons}, key=lambda p: p.iati_identifier
     ):
-        _related(activity, programme.iati_identifier, RELATED_SIBLING)
+        if programme.iati_identifier in exported:
+            _related(activity, programme.iati_identifier, RELATED_SIBLING)
     return activity
 
 
@@ -301,11 +307,28 @@ def exportable(items: Iterable, skipped: list[Skipped]) -> Iterator:
             yield obj
 
 
+def _exportable_identifiers(programmes, jwps) -> frozenset[str]:
+    """Identifiers of every activity the document will hold: one light pass (a fixed number
+    of queries) before the full one, so links never point outside the document."""
+    identifiers = set()
+    for queryset, related in (
+        (programmes, ("partners", "countries", "themes")),
+        (jwps, ("memberships", "themes")),
+    ):
+        for obj in (
+            queryset.prefetch_related(None).prefetch_related(*related).iterator(chunk_size=500)
+        ):
+            if not obj.iati_problems():
+                identifiers.add(obj.iati_identifier)
+    return frozenset(identifiers)
+
+
 def activities_document(
     *, programmes, jwps, base_url: str, skipped: list[Skipped] | None = None
 ) -> Iterator[bytes]:
     """The ``iati-activities`` document in chunks, one activity per chunk."""
     skipped = [] if skipped is None else skipped
+    exported = _exportable_identifiers(programmes, jwps)
     generated = timezone.now().replace(microsecond=0).isoformat()
     yield (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -313,14 +336,14 @@ def activities_document(
     )
     for programme in exportable(programmes.iterator(chunk_size=200), skipped):
         yield etree.tostring(
-            programme_element(programme, base_url=base_url),
+            programme_element(programme, base_url=base_url, exported=exported),
             encoding="UTF-8",
             xml_declaration=False,
             pretty_print=True,
         )
     for jwp in exportable(jwps.iterator(chunk_size=200), skipped):
         yield etree.tostring(
-            jwp_element(jwp, base_url=base_url),
+            jwp_element(jwp, base_url=base_url, exported=exported),
             encoding="UTF-8",
             xml_declaration=False,
             pretty_print=True,

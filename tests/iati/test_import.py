@@ -443,11 +443,6 @@ def test_the_portfolio_survives_export_import_export(settings):
     assert sorted(again.unchanged) == sorted(before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export: related-activity links to published programmes that the document leaves "
-    "out for their IATI problems (reported; iati/export.py is not ours to change)",
-)
 def test_the_export_links_only_to_activities_it_contains():
     call_command("load_portfolio", stdout=StringIO())
     first = document(programmes_for_export(), jwps_for_export())
