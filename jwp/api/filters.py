@@ -3,7 +3,12 @@ from django.db.models import Q
 
 from jwp.models import JointWorkProgramme, Output, OutputKind
 from programmes.models import Programme
-from publishing.api.filters import ChoiceListFilter, NamedFilterSet, SlugListFilter
+from publishing.api.filters import (
+    ChoiceListFilter,
+    NamedFilterSet,
+    SlugListFilter,
+    UTCDateTimeFilter,
+)
 from windows.models import Theme
 
 
@@ -17,7 +22,7 @@ class OutputFilter(NamedFilterSet):
     year = django_filters.NumberFilter(
         field_name="date__year", min_value=1900, max_value=2200, help_text="Year of the output."
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     search = django_filters.CharFilter(method="filter_search", max_length=200)
     ordering = django_filters.OrderingFilter(
         fields=(("date", "date"), ("title", "title"), ("updated_at", "updated_at"))
@@ -33,7 +38,7 @@ class OutputFilter(NamedFilterSet):
 
 class JWPFilter(NamedFilterSet):
     theme = SlugListFilter(field_name="themes__slug", model=Theme)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = JointWorkProgramme

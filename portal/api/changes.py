@@ -226,7 +226,8 @@ def parse_since(raw: str | None) -> datetime.datetime:
         ) from None
     if timezone.is_naive(since):
         since = timezone.make_aware(since, datetime.UTC)
-    return since
+    # Any offset Python accepts (up to ±23:59); PostgreSQL takes only ±15:59, so send UTC.
+    return since.astimezone(datetime.UTC)
 
 
 _KIND_NAMES = ", ".join(kind.name for kind in KINDS)

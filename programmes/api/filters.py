@@ -4,7 +4,12 @@ from django.db.models import Q
 from programmes.iati_codes import ActivityStatus, OrganisationRole, OrganisationType, Region
 from programmes.models import Country, Organisation, Programme
 from programmes.selectors import programme_search
-from publishing.api.filters import ChoiceListFilter, NamedFilterSet, SlugListFilter
+from publishing.api.filters import (
+    ChoiceListFilter,
+    NamedFilterSet,
+    SlugListFilter,
+    UTCDateTimeFilter,
+)
 from windows.models import FundingWindow, Instrument, Theme
 
 
@@ -58,7 +63,7 @@ class ProgrammeFilter(NamedFilterSet):
     end_before = django_filters.DateFilter(
         method="filter_end_before", help_text="Ends on or before this date."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Changed at or after this ISO 8601 time, e.g. 2026-01-31T00:00:00Z.",

@@ -1,6 +1,8 @@
 """Filtering with an explicit allow-list: an unknown parameter or a malformed value is a 400
 that names it — never silently ignored, never a 500."""
 
+import datetime
+
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
@@ -96,3 +98,13 @@ class NamedFilterSet(django_filters.FilterSet):
         for name, filter_ in self.filters.items():
             if isinstance(filter_, SlugListFilter | ChoiceListFilter):
                 filter_.parent_name = name
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 time with any offset Python accepts, sent to the database in UTC
+    (PostgreSQL refuses offsets beyond ±15:59)."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            value = value.astimezone(datetime.UTC)
+        return super().filter(qs, value)

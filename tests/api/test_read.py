@@ -278,3 +278,16 @@ def test_a_list_is_modified_when_an_item_leaves_it(api):
     assert second.status_code == 200
     assert second["Last-Modified"] != later
     assert second["Last-Modified"] == http_date(record.history_date.timestamp())
+
+
+def test_timestamps_with_any_valid_offset_are_accepted(api):
+    """PostgreSQL refuses offsets beyond ±15:59: the API sends times in UTC."""
+    Portfolio()
+    since = "2000-04-04T01:12:04-23:37"
+    for url in (
+        f"/api/v1/programmes/?updated_since={since}",
+        f"/api/v1/outputs/?updated_since={since}",
+        f"/api/v1/jwps/?updated_since={since}",
+        f"/api/v1/changes/?since={since}",
+    ):
+        assert api.get(url).status_code == 200, url
