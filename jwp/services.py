@@ -6,7 +6,7 @@ The publication state is never set here: new outputs are drafts, and only
 
 from django.db import transaction
 
-from programmes.services import full_clean, require_permission, split_fields
+from programmes.services import require_permission, save_validated, split_fields
 from publishing.models import PublicationStatus
 
 from .models import Output
@@ -24,12 +24,7 @@ OUTPUT_CONSTRAINT_FIELDS = {
 
 
 def _save(output: Output, *, user, m2m) -> Output:
-    full_clean(output, constraint_fields=OUTPUT_CONSTRAINT_FIELDS)
-    output._history_user = user
-    output.save()
-    for name, values in m2m.items():
-        getattr(output, name).set(values)
-    return output
+    return save_validated(output, user=user, m2m=m2m, constraint_fields=OUTPUT_CONSTRAINT_FIELDS)
 
 
 @transaction.atomic

@@ -37,21 +37,20 @@ class ReferenceSitemap(Sitemap):
         return self.model.objects.order_by("pk")
 
 
+class CountrySitemap(Sitemap):
+    """Countries with at least one published programme."""
+
+    def items(self):
+        return country_list()
+
+
 sitemaps = {
     "pages": StaticSitemap,
     "programmes": PublishedSitemap(Programme.objects.published().order_by("pk")),
     "jwps": PublishedSitemap(JointWorkProgramme.objects.published().order_by("pk")),
     "outputs": PublishedSitemap(output_list(filters={}).order_by("pk")),
-    "countries": ReferenceSitemap.__new__(ReferenceSitemap),
+    "countries": CountrySitemap,
     "windows": ReferenceSitemap(FundingWindow),
     "instruments": ReferenceSitemap(Instrument),
     "themes": ReferenceSitemap(Theme),
 }
-
-
-class CountrySitemap(Sitemap):
-    def items(self):
-        return country_list()
-
-
-sitemaps["countries"] = CountrySitemap

@@ -93,13 +93,21 @@ def full_clean(obj: models.Model, *, constraint_fields: Mapping[str, str]) -> No
         raise ValidationError(errors)
 
 
-def _save(programme: Programme, *, user, m2m: Mapping[str, Any]) -> Programme:
-    full_clean(programme, constraint_fields=PROGRAMME_CONSTRAINT_FIELDS)
-    programme._history_user = user
-    programme.save()
+def save_validated(obj, *, user, m2m: Mapping[str, Any], constraint_fields: Mapping[str, str]):
+    """``full_clean`` (constraint errors under their field), save with the history user, then
+    set the many-to-many relations. Shared by the programme and output services."""
+    full_clean(obj, constraint_fields=constraint_fields)
+    obj._history_user = user
+    obj.save()
     for name, values in m2m.items():
-        getattr(programme, name).set(values)
-    return programme
+        getattr(obj, name).set(values)
+    return obj
+
+
+def _save(programme: Programme, *, user, m2m: Mapping[str, Any]) -> Programme:
+    return save_validated(
+        programme, user=user, m2m=m2m, constraint_fields=PROGRAMME_CONSTRAINT_FIELDS
+    )
 
 
 @transaction.atomic

@@ -10,13 +10,12 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import Document, PublicationStatus
+from .models import WORKFLOW_FIELDS, Document, PublicationStatus
 
 admin.site.site_header = _("Cities Alliance Portfolio — staff")
 admin.site.site_title = _("Cities Alliance Portfolio")
 admin.site.index_title = _("Portfolio administration")
 
-WORKFLOW_FIELDS = ("status", "published_at", "submitted_by", "submitted_at", "published_by")
 
 STATUS_COLOURS = {
     PublicationStatus.DRAFT: "#6b6b6b",

@@ -22,6 +22,10 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# The fields only publishing.services may change; forms and API writes never set them.
+WORKFLOW_FIELDS = ("status", "published_at", "submitted_by", "submitted_at", "published_by")
+
+
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "review", _("In review")

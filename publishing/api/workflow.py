@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from publishing import services
-from publishing.admin import WORKFLOW_FIELDS
+from publishing.models import WORKFLOW_FIELDS
 from publishing.roles import EDITORS, PUBLISHERS
 
 from .permissions import ReadOnlyOrStaffWrite
