@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed
 PIP_INSTALL := $(PYTHON) -m pip install -q --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test lint format migrate shell clean _test-steps
+.PHONY: help venv run worker beat test lint format migrate shell clean _test-steps
 
 help: ## List the targets
 	@echo "Usage: make TARGET [PYTEST_ARGS=...]"
@@ -50,8 +50,17 @@ venv: $(STAMP) ## Create/update the virtualenv (.venv) from requirements*.txt
 run: $(STAMP) .env ## Migrate, load the portfolio, print the demo login, serve on 127.0.0.1:8000
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py load_portfolio
+	$(PYTHON) manage.py regenerate_public_files
 	$(PYTHON) manage.py demo_account
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
+
+# Background jobs need REDIS_URL (in .env or the environment); without it `make run` runs
+# every task inline and no worker is needed.
+worker: $(STAMP) .env ## Celery worker for exports, imports, notifications (needs REDIS_URL)
+	$(BIN)/celery -A citiesalliance worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+beat: $(STAMP) .env ## Celery beat: nightly files, weekly link check, export clean-up (needs REDIS_URL)
+	$(BIN)/celery -A citiesalliance beat --loglevel=INFO
 
 # Tests never read .env and never run with DEBUG from the caller's shell. With
 # DEBUG off the settings insist on SECRET_KEY and ALLOWED_HOSTS: give them
@@ -101,5 +110,5 @@ shell: $(STAMP) .env ## Django shell
 	$(PYTHON) manage.py shell
 
 clean: ## Remove the venv, db.sqlite3, media/, caches
-	rm -rf $(VENV) db.sqlite3 media .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 media private-media celerybeat-schedule* .pytest_cache .ruff_cache
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
 from iati.views import ActivitiesXMLView, OrganisationXMLView
+from jobs.api.views import ExportJobViewSet
 from jwp.api.views import JointWorkProgrammeViewSet, LessonViewSet, OutputViewSet
 from portal.api.changes import ChangesView
 from portal.api.stats import StatsView
@@ -59,6 +60,7 @@ router.register("jwps", JointWorkProgrammeViewSet, basename="jwp")
 router.register("outputs", OutputViewSet, basename="output")
 router.register("lessons", LessonViewSet, basename="lesson")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("exports", ExportJobViewSet, basename="exportjob")
 
 api_v1 = [
     path("stats/", StatsView.as_view(), name="stats"),

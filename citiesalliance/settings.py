@@ -8,6 +8,7 @@ tasks run inline. Production sets ``DEBUG=false`` and must then provide ``SECRET
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,12 +50,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "import_export",
     "publishing",
     "windows",
     "programmes",
     "jwp",
     "portal",
     "iati",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +125,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Export files and the nightly downloads: no URL maps here; views check who asks, then serve.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 # Hashed, compressed static files in production (needs collectstatic); plain files otherwise.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
@@ -157,9 +162,60 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# A task is acknowledged when it has finished, so a worker that dies (or loses Redis) mid-task
+# leaves it on the queue for another; every task is idempotent, so running one twice is safe.
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+# An unacknowledged task goes back to the queue after this long (must exceed the time limit).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_DEFAULT_QUEUE = "portfolio"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Scheduled work (`make beat`). Times are UTC.
+CELERY_BEAT_SCHEDULE = {
+    "regenerate-public-files": {
+        "task": "jobs.tasks.regenerate_public_files",
+        "schedule": crontab(minute=0, hour=2),
+    },
+    "cleanup-exports": {
+        "task": "jobs.tasks.cleanup_exports",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    "requeue-stale-exports": {
+        "task": "jobs.tasks.requeue_stale_exports",
+        "schedule": crontab(minute="*/10"),
+    },
+    "check-output-links": {
+        "task": "jwp.tasks.check_output_links",
+        "schedule": crontab(minute=0, hour=4, day_of_week="sunday"),
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "celerybeat-schedule")
+)
+
+# Export jobs (/api/v1/exports/): finished files are deleted after this many days.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# Weekly link check of outputs: seconds to wait for each HEAD request.
+LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=5.0)
+
+# E-mail: notifications of the publication workflow. Console in development; production sets
+# EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.org:587).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portfolio@citiesalliance.invalid")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address, for links in e-mails and files made outside a request.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Bulk import in the admin (django-import-export).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # IATI: the reporting organisation's identifier. A placeholder until Cities Alliance's own
 # registered identifier is configured; it prefixes every iati-identifier we generate.
@@ -199,6 +255,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+        "exports": env.str("API_THROTTLE_EXPORTS", default="60/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "publishing.api.errors.exception_handler",

@@ -4,12 +4,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from . import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("citiesalliance.api")),
     path("", include("portal.urls")),
     path("", include("programmes.urls")),
     path("", include("jwp.urls")),
+    path("", include("jobs.urls")),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 handler404 = "portal.views.page_not_found"

@@ -4,15 +4,21 @@
 #
 #   scripts/testenv.sh CMD [ARGS...]
 #
-# Services (one start_*/stop_* pair each; add Redis the same way later):
+# Services (one start_*/stop_* pair each):
 #   postgres  started unless DATABASE_URL is already set; exports
 #             DATABASE_URL=postgres://postgres@127.0.0.1:PORT/postgres
+#
+# Redis is not started here: the tests that need it (tests/jobs) start their own throwaway
+# redis-server on a free port in a temporary folder, because they stop and restart it.
+# This script only makes sure Debian's redis-server is installed (ensure_redis).
 #
 # Tools (ensure_* each; nothing to start or stop, the binary just has to be there):
 #   chromium  Debian's `chromium`, for the browser tests (tests/browser), unless a
 #             `chromium` is already on PATH
 #   npm       Debian's `nodejs npm`, for axe-core (`npm ci` in the Makefile), unless
 #             `npm` is already on PATH
+#   redis     Debian's `redis-server`, for the Celery and cache tests, unless
+#             `redis-server` is already on PATH
 # A tool that cannot be installed is only a warning here: the browser tests then
 # skip, or fail when CI is set.
 #
@@ -232,14 +238,25 @@ ensure_npm() {
   command -v npm >/dev/null 2>&1 || log "warning: npm still not on PATH after install"
 }
 
+ensure_redis() {
+  command -v redis-server >/dev/null 2>&1 && return 0
+  log "no redis-server on PATH; installing Debian's redis-server (for tests/jobs)"
+  try_apt_install redis-server || return 0
+  # Debian's package starts a system-wide server; the tests use their own instances.
+  if command -v systemctl >/dev/null 2>&1; then
+    as_root systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+  command -v redis-server >/dev/null 2>&1 || log "warning: redis-server still not on PATH after install"
+}
+
 # --- main ---------------------------------------------------------------------
 
 ensure_chromium
 ensure_npm
+ensure_redis
 
 SERVICES=()
 [ -n "${DATABASE_URL:-}" ] || SERVICES+=(postgres)
-# Later: [ -n "${REDIS_URL:-}" ] || SERVICES+=(redis)   # start_redis/stop_redis
 
 if [ ${#SERVICES[@]} -eq 0 ]; then
   exec "$@"

@@ -23,3 +23,4 @@ def _empty_cache():
 def _media_root(settings, tmp_path):
     """Uploaded files of each test go to a folder of their own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"

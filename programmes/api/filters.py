@@ -13,10 +13,18 @@ from publishing.api.filters import (
 from windows.models import FundingWindow, Instrument, Theme
 
 
+class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """Any of several comma-separated values, with no check that each exists (a check would
+    tell an anonymous client which draft slugs exist)."""
+
+
 class ProgrammeFilter(NamedFilterSet):
     """Several values of one filter combine with OR (``theme=gender,migration``); different
     filters combine with AND."""
 
+    slug = CharInFilter(
+        field_name="slug", lookup_expr="in", help_text="Programme slugs: these programmes only."
+    )
     window = SlugListFilter(
         field_name="instrument__window__code",
         model=FundingWindow,

@@ -1,0 +1,394 @@
+"""Export jobs and the public download files: every write the API, the admin, the Celery tasks
+and the commands make goes through these functions."""
+
+import io
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import InterfaceError, OperationalError, transaction
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.versioning import NamespaceVersioning
+
+from iati.export import activities_document, jwps_for_export, programmes_for_export
+from jwp.models import JointWorkProgramme
+from programmes.api.filters import ProgrammeFilter
+from programmes.api.serializers import ProgrammeListSerializer
+from programmes.models import Programme
+from publishing.api.csv import columns_of, csv_lines, flatten
+from publishing.api.filters import COMMON_PARAMETERS
+
+from .models import ExportFormat, ExportJob, JobState, PublicFile, PublicFileKind
+
+logger = logging.getLogger(__name__)
+
+# Filters an export accepts: those of /api/v1/programmes/, without the paging ones.
+EXPORT_FILTERS = frozenset(ProgrammeFilter.base_filters)
+UNUSED_IN_EXPORTS = COMMON_PARAMETERS - {"ordering"}
+# Errors worth a retry: the job goes back to the queue instead of failing.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+PROGRESS_STEP = 5  # per cent between two progress updates
+
+CONTENT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.IATI: "application/xml; charset=utf-8",
+}
+EXTENSIONS = {ExportFormat.CSV: "csv", ExportFormat.XLSX: "xlsx", ExportFormat.IATI: "xml"}
+
+
+class _SiteRequest(HttpRequest):
+    """A request for the site's public address (settings.SITE_URL), so that serializers build
+    the same absolute links outside a request as in one."""
+
+    def __init__(self):
+        super().__init__()
+        parts = urlsplit(settings.SITE_URL)
+        self._scheme = parts.scheme or "http"
+        self._host = parts.netloc
+        self.method = "GET"
+        self.path = self.path_info = "/api/v1/programmes/"
+
+    def _get_scheme(self):
+        return self._scheme
+
+    def get_host(self):
+        return self._host
+
+
+def site_request() -> Request:
+    request = Request(_SiteRequest())
+    request.version = "v1"
+    request.versioning_scheme = NamespaceVersioning()
+    return request
+
+
+def base_url() -> str:
+    return settings.SITE_URL
+
+
+# -- filters -----------------------------------------------------------------------------------
+
+
+def export_filters_clean(raw: dict) -> dict[str, str]:
+    """The filters of an export, checked as /api/v1/programmes/ checks its query string: an
+    unknown name or a malformed value raises a ValidationError that names it. Lists of values
+    are joined with commas (``["gender", "migration"]`` is ``gender,migration``)."""
+    if not isinstance(raw, dict):
+        raise exceptions.ValidationError({"filters": ["Must be an object of filter names."]})
+    cleaned, errors = {}, {}
+    for name, value in raw.items():
+        if name not in EXPORT_FILTERS:
+            errors[name] = [f"Unknown filter. Allowed: {', '.join(sorted(EXPORT_FILTERS))}."]
+            continue
+        if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
+            value = ",".join(str(item) for item in value)
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            errors[name] = ["Must be a string or a list of strings."]
+            continue
+        cleaned[name] = str(value)
+    if errors:
+        raise exceptions.ValidationError({"filters": errors})
+    _filtered(Programme.objects.none(), cleaned)  # malformed values and unknown slugs
+    return cleaned
+
+
+def _filtered(queryset, filters: dict[str, str]):
+    data = QueryDict(mutable=True)
+    data.update(filters)
+    filterset = ProgrammeFilter(data=data, queryset=queryset)
+    if not filterset.is_valid():
+        raise exceptions.ValidationError({"filters": filterset.errors})
+    try:
+        return filterset.qs
+    except exceptions.ValidationError as error:
+        raise exceptions.ValidationError({"filters": error.detail}) from error
+
+
+def export_queryset(job: ExportJob):
+    """The programmes an export holds. IATI files are public data: published items only."""
+    queryset = Programme.objects.all()
+    if not job.include_unpublished or job.format == ExportFormat.IATI:
+        queryset = queryset.published()
+    queryset = _filtered(queryset, job.filters)
+    if "ordering" not in job.filters:
+        queryset = queryset.order_by("title", "pk")
+    return queryset
+
+
+# -- creating and running jobs --------------------------------------------------------------
+
+
+def _enqueue(job: ExportJob) -> None:
+    """Hands the job to Celery once the transaction that created it has committed. A broker
+    that is down must not lose the request: the job stays queued and the periodic
+    ``requeue_stale_exports`` task sends it again."""
+    from .tasks import run_export
+
+    try:
+        run_export.delay(str(job.pk))
+    except Exception:  # any broker failure; the job is safe in the database
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.exception("could not enqueue export %s; it will be sent again later", job.pk)
+
+
+@transaction.atomic
+def export_job_create(
+    *, user, format: str, filters: dict, include_unpublished: bool = False
+) -> ExportJob:
+    """Records an export job and queues it. ``include_unpublished`` only for staff who may see
+    drafts; the caller decides (the API through ``sees_unpublished``)."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("Exports need an account.")
+    if format not in ExportFormat.values:
+        raise exceptions.ValidationError(
+            {"format": [f"Unknown format. Allowed: {', '.join(ExportFormat.values)}."]}
+        )
+    job = ExportJob.objects.create(
+        requested_by=user,
+        format=format,
+        filters=export_filters_clean(filters),
+        include_unpublished=include_unpublished,
+    )
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _claim(job_id) -> ExportJob | None:
+    """Marks a queued (or interrupted) job as running; None when there is nothing to do, which
+    makes a task that runs twice harmless."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return None
+        job.state = JobState.RUNNING
+        job.started_at = timezone.now()
+        job.progress = 0
+        job.error = ""
+        job.save(update_fields=["state", "started_at", "progress", "error", "updated_at"])
+        return job
+
+
+def _progress_reporter(job: ExportJob, total: int) -> Callable[[int], None]:
+    last = {"value": 0}
+
+    def report(done: int) -> None:
+        value = min(99, done * 100 // total) if total else 99
+        if value - last["value"] >= PROGRESS_STEP:
+            last["value"] = value
+            ExportJob.objects.filter(pk=job.pk).update(progress=value)
+
+    return report
+
+
+def _rows(queryset) -> Iterator[dict]:
+    context = {"request": site_request(), "sees_unpublished": True}
+    for programme in queryset.iterator(chunk_size=500):
+        yield flatten(ProgrammeListSerializer(programme, context=context).data)
+
+
+def _columns() -> list[str]:
+    return columns_of(ProgrammeListSerializer(context={"request": site_request()}))
+
+
+def _write_csv(out, queryset, report) -> int:
+    count = 0
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    lines = csv_lines(_columns(), _counting(_rows(_prefetched(queryset)), report))
+    for line in lines:
+        text.write(line)
+        count += 1
+    text.flush()
+    text.detach()
+    return count - 1  # the header
+
+
+def _write_xlsx(out, queryset, report) -> int:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Programmes")
+    columns = _columns()
+    sheet.append(columns)
+    count = 0
+    for row in _counting(_rows(_prefetched(queryset)), report):
+        sheet.append([row.get(column, "") for column in columns])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def _write_iati(out, queryset, report) -> int:
+    skipped = []
+    count = 0
+    for chunk in activities_document(
+        programmes=programmes_for_export(queryset),
+        jwps=jwps_for_export(JointWorkProgramme.objects.none()),
+        base_url=base_url(),
+        skipped=skipped,
+    ):
+        out.write(chunk)
+        if chunk.lstrip().startswith(b"<iati-activity"):
+            count += 1
+            report(count + len(skipped))
+    return count
+
+
+def _prefetched(queryset):
+    from django.db.models import Prefetch
+
+    from programmes.models import Country
+    from windows.models import Theme
+
+    return queryset.select_related("instrument__window").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("order", "name")),
+        Prefetch("countries", queryset=Country.objects.order_by("name")),
+    )
+
+
+def _counting(rows: Iterable[dict], report) -> Iterator[dict]:
+    for done, row in enumerate(rows, start=1):
+        yield row
+        report(done)
+
+
+WRITERS = {
+    ExportFormat.CSV: _write_csv,
+    ExportFormat.XLSX: _write_xlsx,
+    ExportFormat.IATI: _write_iati,
+}
+
+
+def export_job_run(*, job_id) -> ExportJob | None:
+    """Writes the job's file into media storage and marks it done (or failed, with the error).
+    Returns None when the job was already finished or no longer exists."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    try:
+        queryset = export_queryset(job)
+        total = queryset.count()
+        report = _progress_reporter(job, total)
+        with tempfile.TemporaryFile() as out:
+            rows = WRITERS[job.format](out, queryset, report)
+            out.seek(0)
+            name = f"programmes-{timezone.now():%Y%m%d-%H%M%S}-{str(job.pk)[:8]}"
+            job.file.save(f"{name}.{EXTENSIONS[job.format]}", File(out), save=False)
+    except TRANSIENT_ERRORS:
+        # The database or the storage went away for a moment: back to the queue, and the
+        # task's retry runs the job again.
+        ExportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, updated_at=timezone.now())
+        raise
+    except Exception as error:  # recorded on the job for who asked for it
+        logger.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=JobState.FAILED,
+            error=_describe(error),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        return job
+    job.state = JobState.DONE
+    job.rows = rows
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.expires_at = job.finished_at + timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    job.save()
+    return job
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, exceptions.ValidationError):
+        return f"Invalid filters: {error.detail}"
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def export_jobs_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Sends again the jobs still queued after ``older_than`` (their message was lost, or the
+    broker was down when they were asked for). Running a job twice does no harm."""
+    stale = ExportJob.objects.filter(
+        state=JobState.QUEUED, created_at__lt=timezone.now() - older_than
+    )
+    count = 0
+    for job in stale:
+        _enqueue(job)
+        count += 1
+    return count
+
+
+def export_jobs_cleanup(*, now=None) -> int:
+    """Deletes the files of exports past their retention time; the job records stay, marked as
+    expired, so who asked for what remains on record."""
+    now = now or timezone.now()
+    expired = ExportJob.objects.filter(expires_at__lte=now).exclude(file="")
+    count = 0
+    for job in expired:
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        count += 1
+    return count
+
+
+def export_job_file_allowed(*, job: ExportJob, user) -> bool:
+    """Who may see a job and download its file: who asked for it, and staff who may view
+    export jobs."""
+    if user is None or not user.is_authenticated:
+        return False
+    return job.requested_by_id == user.pk or (
+        user.is_staff and user.has_perm("jobs.view_exportjob")
+    )
+
+
+# -- public download files -------------------------------------------------------------------
+
+
+def public_files_regenerate() -> list[PublicFile]:
+    """Writes the full published portfolio as IATI XML and as CSV, the files the site links
+    to. The new file replaces the old only once it is complete."""
+    results = []
+    for kind, format, writer in (
+        (PublicFileKind.IATI, ExportFormat.IATI, _write_iati_full),
+        (PublicFileKind.CSV, ExportFormat.CSV, _write_csv),
+    ):
+        queryset = Programme.objects.published().order_by("title", "pk")
+        with tempfile.TemporaryFile() as out:
+            rows = writer(out, queryset, lambda done: None)
+            out.seek(0)
+            with transaction.atomic():
+                current = PublicFile.objects.select_for_update().filter(kind=kind).first()
+                previous = current.file.name if current and current.file else ""
+                public = current or PublicFile(kind=kind)
+                public.file.save(f"{kind}.{EXTENSIONS[format]}", File(out), save=False)
+                public.rows = rows
+                public.generated_at = timezone.now()
+                public.size = public.file.size
+                public.save()
+                if previous and previous != public.file.name:
+                    storage, old = public.file.storage, previous
+                    transaction.on_commit(lambda storage=storage, old=old: storage.delete(old))
+        results.append(public)
+    return results
+
+
+def _write_iati_full(out, queryset, report) -> int:
+    """Programmes and Joint Work Programmes, as /api/v1/iati/activities.xml serves them."""
+    count = 0
+    for chunk in activities_document(
+        programmes=programmes_for_export(queryset),
+        jwps=jwps_for_export(),
+        base_url=base_url(),
+    ):
+        out.write(chunk)
+        if chunk.lstrip().startswith(b"<iati-activity"):
+            count += 1
+    return count

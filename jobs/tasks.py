@@ -1,0 +1,36 @@
+"""Thin Celery tasks over ``jobs.services``: each takes ids, calls one service, and may run
+twice without harm."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def run_export(job_id: str) -> int | None:
+    job = services.export_job_run(job_id=job_id)
+    return job.rows if job else None
+
+
+@shared_task(**RETRY)
+def regenerate_public_files() -> dict[str, int]:
+    return {public.kind: public.rows for public in services.public_files_regenerate()}
+
+
+@shared_task(**RETRY)
+def cleanup_exports() -> int:
+    return services.export_jobs_cleanup()
+
+
+@shared_task(**RETRY)
+def requeue_stale_exports() -> int:
+    return services.export_jobs_requeue_stale()
