@@ -227,6 +227,10 @@ def _write_xlsx(out, queryset, report) -> int:
     return count
 
 
+class NothingToExport(Exception):
+    """An IATI document needs at least one activity: an empty one would not be valid."""
+
+
 def _write_iati(out, queryset, report) -> int:
     skipped = []
     count = 0
@@ -240,6 +244,15 @@ def _write_iati(out, queryset, report) -> int:
         if chunk.lstrip().startswith(b"<iati-activity"):
             count += 1
             report(count + len(skipped))
+    if count == 0:
+        raise NothingToExport(
+            "No programme matching these filters can be exported to IATI"
+            + (
+                f" ({len(skipped)} left out until their IATI problems are fixed)."
+                if skipped
+                else "."
+            )
+        )
     return count
 
 
@@ -308,6 +321,8 @@ def export_job_run(*, job_id) -> ExportJob | None:
 
 
 def _describe(error: Exception) -> str:
+    if isinstance(error, NothingToExport):
+        return str(error)
     if isinstance(error, exceptions.ValidationError):
         return f"Invalid filters: {error.detail}"
     return f"{type(error).__name__}: {error}"[:2000]
@@ -354,7 +369,8 @@ def export_job_file_allowed(*, job: ExportJob, user) -> bool:
 
 def public_files_regenerate() -> list[PublicFile]:
     """Writes the full published portfolio as IATI XML and as CSV, the files the site links
-    to. The new file replaces the old only once it is complete."""
+    to, and returns those written. A new file replaces the old only once it is complete; an
+    IATI file with no exportable activity would be invalid, so the old one then stays."""
     results = []
     for kind, format, writer in (
         (PublicFileKind.IATI, ExportFormat.IATI, _write_iati_full),
@@ -362,7 +378,11 @@ def public_files_regenerate() -> list[PublicFile]:
     ):
         queryset = Programme.objects.published().order_by("title", "pk")
         with tempfile.TemporaryFile() as out:
-            rows = writer(out, queryset, lambda done: None)
+            try:
+                rows = writer(out, queryset, lambda done: None)
+            except NothingToExport as error:
+                logger.warning("%s: %s; the previous file stays", kind, error)
+                continue
             out.seek(0)
             with transaction.atomic():
                 current = PublicFile.objects.select_for_update().filter(kind=kind).first()
@@ -391,4 +411,6 @@ def _write_iati_full(out, queryset, report) -> int:
         out.write(chunk)
         if chunk.lstrip().startswith(b"<iati-activity"):
             count += 1
+    if count == 0:
+        raise NothingToExport("No published item can be exported to IATI yet.")
     return count

@@ -59,6 +59,11 @@ class ExportJobViewSet(
     queryset = ExportJob.objects.none()
     throttle_scope = "exports"
 
+    def permission_denied(self, request, message=None, code=None):
+        if request.authenticators and not request.successful_authenticator:
+            raise exceptions.NotAuthenticated(IsAuthenticated.message)
+        super().permission_denied(request, message, code)
+
     def get_queryset(self):
         return ExportJob.objects.filter(requested_by=self.request.user).order_by(
             "-created_at", "pk"
