@@ -1,9 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from publishing.admin import HistoryAdmin, PublishableAdmin, iati_check_display
 
-from .models import JointWorkProgramme, Lesson, Membership, Output, Phase
+from . import services
+from .models import (
+    LINK_CHECK_FIELDS,
+    JointWorkProgramme,
+    Lesson,
+    LinkStatus,
+    Membership,
+    Output,
+    Phase,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -109,8 +120,17 @@ class MembershipAdmin(HistoryAdmin):
 
 @admin.register(Output)
 class OutputAdmin(PublishableAdmin):
-    list_display = ["title", "kind", "date", "owner", "language", "status_badge", "updated_at"]
-    list_filter = ["status", "kind", "language", "themes", "jwp"]
+    list_display = [
+        "title",
+        "kind",
+        "date",
+        "owner",
+        "language",
+        "status_badge",
+        "link_badge",
+        "updated_at",
+    ]
+    list_filter = ["status", "link_status", "kind", "language", "themes", "jwp"]
     list_select_related = ["jwp", "programme", "phase"]
     search_fields = ["title", "summary", "jwp__title", "programme__title"]
     date_hierarchy = "date"
@@ -121,15 +141,56 @@ class OutputAdmin(PublishableAdmin):
         (None, {"fields": ["title", "slug", "kind", "date", "language"]}),
         (_("Text"), {"fields": ["summary"]}),
         (_("File or link"), {"fields": ["file", "url"]}),
+        (_("Link check"), {"fields": [("link_status", "link_checked_at"), "link_error"]}),
         (_("Owner"), {"fields": ["jwp", "phase", "programme"]}),
         (_("Themes"), {"fields": ["themes"]}),
     ]
+    actions = [*PublishableAdmin.actions, "check_links"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *LINK_CHECK_FIELDS)
 
     @admin.display(description=_("owner"))
     def owner(self, obj):
         if obj.phase_id:
             return f"{obj.jwp} — {_('phase')} {obj.phase.number}"
         return obj.jwp or obj.programme
+
+    @admin.display(description=_("link"), ordering="link_status")
+    def link_badge(self, obj):
+        if obj.link_status == LinkStatus.BROKEN:
+            return format_html(
+                '<strong style="color:#b00020">✗ {}</strong>: {}',
+                obj.get_link_status_display(),
+                obj.link_error,
+            )
+        if obj.link_status == LinkStatus.OK:
+            return format_html('<span style="color:#1b6e35">✓ {}</span>', _("working"))
+        return "—"
+
+    @admin.action(description=_("Check links now"), permissions=["change"])
+    def check_links(self, request, queryset):
+        """Checks the selection now, in the request: fine for a page of outputs; the weekly
+        task checks them all."""
+        statuses = [
+            services.output_check_link(output_id=output_id)
+            for output_id in queryset.values_list("pk", flat=True)
+        ]
+        ok, broken = statuses.count(LinkStatus.OK), statuses.count(LinkStatus.BROKEN)
+        message = ngettext(
+            "%(checked)d output checked: %(ok)d working, %(broken)d broken.",
+            "%(checked)d outputs checked: %(ok)d working, %(broken)d broken.",
+            ok + broken,
+        ) % {"checked": ok + broken, "ok": ok, "broken": broken}
+        nothing = statuses.count(LinkStatus.UNCHECKED)
+        if nothing:
+            nothing_message = ngettext(
+                "%d output has neither a file nor a link.",
+                "%d outputs have neither a file nor a link.",
+                nothing,
+            )
+            message = f"{message} {nothing_message % nothing}"
+        self.message_user(request, message, messages.WARNING if broken else messages.SUCCESS)
 
 
 @admin.register(Lesson)

@@ -183,6 +183,15 @@ class OutputKind(models.TextChoices):
     DATASET = "dataset", _("Dataset")
 
 
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", _("Not checked")
+    OK = "ok", _("Working")
+    BROKEN = "broken", _("Broken")
+
+
+LINK_CHECK_FIELDS = ("link_status", "link_checked_at", "link_error")
+
+
 class Output(Publishable):
     """A knowledge product, owned by a JWP (optionally one of its phases) or a programme."""
 
@@ -225,8 +234,20 @@ class Output(Publishable):
         on_delete=models.PROTECT,
         related_name="outputs",
     )
+    # The result of the last link check (jwp.services.output_check_link), not editorial content.
+    link_status = models.CharField(
+        _("link status"),
+        max_length=10,
+        choices=LinkStatus.choices,
+        default=LinkStatus.UNCHECKED,
+        help_text=_("Set by the weekly check of the file and the link."),
+    )
+    link_checked_at = models.DateTimeField(_("link checked at"), null=True, blank=True)
+    link_error = models.CharField(_("link error"), max_length=500, blank=True)
 
-    history = HistoricalRecords()
+    # The check writes its result without a history entry; left out of the history, an editor's
+    # next save does not show a changed link status as if the editor had made that change.
+    history = HistoricalRecords(excluded_fields=LINK_CHECK_FIELDS)
 
     class Meta(Publishable.Meta):
         ordering = ["-date", "title"]
@@ -247,6 +268,9 @@ class Output(Publishable):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=OutputKind.values), name="output_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(link_status__in=LinkStatus.values), name="output_link_status_valid"
             ),
         ]
 

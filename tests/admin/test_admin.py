@@ -93,7 +93,8 @@ def test_editor_submits_but_cannot_publish_with_an_action(client, editor):
     changelist = reverse("admin:jwp_output_changelist")
     response = client.get(changelist)
     actions = response.context["action_form"].fields["action"].choices
-    assert [name for name, _ in actions if name] == ["submit_for_review"]
+    # none of publish, unpublish, send_back (checking links changes no content)
+    assert [name for name, _ in actions if name] == ["submit_for_review", "check_links"]
 
     client.post(changelist, {"action": "submit_for_review", "_selected_action": [output.pk]})
     output.refresh_from_db()
