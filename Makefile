@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed
 PIP_INSTALL := $(PYTHON) -m pip install -q --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: help venv run worker beat test lint format migrate shell clean _test-steps
+.PHONY: help venv run worker beat test bench lint format migrate shell clean _test-steps
 
 help: ## List the targets
 	@echo "Usage: make TARGET [PYTEST_ARGS=...]"
@@ -74,6 +74,16 @@ test: $(STAMP)
 	  IATI_SCHEMA_DIR="$(IATI_SCHEMA_DIR)" \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-testserver,127.0.0.1,localhost}" \
 	  scripts/testenv.sh $(MAKE) --no-print-directory _test-steps
+
+# Figures, not assertions: builds a large portfolio in a throwaway PostgreSQL and prints
+# timings, rows per second and peak memory (bench/test_bench.py).
+BENCH_PROGRAMMES ?= 2000
+bench: ## Print API and export figures for a portfolio of BENCH_PROGRAMMES programmes
+bench: $(STAMP)
+	@env -u DEBUG -u REDIS_URL DJANGO_READ_DOT_ENV=false BENCH_PROGRAMMES=$(BENCH_PROGRAMMES) \
+	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  IATI_SCHEMA_DIR="$(IATI_SCHEMA_DIR)" ALLOWED_HOSTS=testserver,127.0.0.1,localhost \
+	  scripts/testenv.sh $(PYTHON) -m pytest bench -q -s -p no:cacheprovider --create-db
 
 # axe-core for the browser tests, exactly as package-lock.json says. Without npm the browser
 # tests' accessibility checks skip (or fail under CI) and say why.
