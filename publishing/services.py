@@ -1,15 +1,24 @@
 """Moves content through the publication workflow. The only code that changes ``status``.
 
 Every path that publishes (admin actions, API writes, importers, the portfolio loader) calls
-these functions, so the permission check and the history entry happen in one place.
+these functions, so the permission check, the history entry and the e-mail notices happen in
+one place.
 """
 
+import logging
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import PublicationStatus, Publishable
+from .notifications import EVENTS, PUBLISHED, SENT_BACK, SUBMITTED
+from .tasks import send_workflow_notification
+
+logger = logging.getLogger(__name__)
 
 
 def _require(user, permission: str) -> None:
@@ -28,6 +37,28 @@ def _save(obj: Publishable, *, user, reason: str) -> Publishable:
     return obj
 
 
+def _notify(event: str, obj: Publishable, user) -> None:
+    """E-mails the people the transition concerns, once it is committed (never for a
+    transition that rolls back)."""
+    content_type_id = ContentType.objects.get_for_model(obj).pk
+    transaction.on_commit(partial(_enqueue_notification, event, content_type_id, obj.pk, user.pk))
+
+
+def _enqueue_notification(event: str, content_type_id: int, object_id: int, actor_id) -> None:
+    # By now the transition is committed and must stand: a broker that cannot be reached, or
+    # (tasks running inline) a mail server that refuses, is logged, not reported to the
+    # editor as a failure of their action.
+    try:
+        send_workflow_notification.delay(event, content_type_id, object_id, actor_id)
+    except Exception:
+        logger.exception(
+            "Could not send the %s notice for content type %s #%s",
+            event,
+            content_type_id,
+            object_id,
+        )
+
+
 @transaction.atomic
 def publication_submit(*, obj: Publishable, user) -> Publishable:
     """Draft → in review. Anyone who may edit the item may submit it."""
@@ -38,7 +69,9 @@ def publication_submit(*, obj: Publishable, user) -> Publishable:
     obj.status = PublicationStatus.IN_REVIEW
     obj.submitted_at = timezone.now()
     obj.submitted_by = user
-    return _save(obj, user=user, reason="Submitted for review")
+    _save(obj, user=user, reason=EVENTS[SUBMITTED].history_reason)
+    _notify(SUBMITTED, obj, user)
+    return obj
 
 
 @transaction.atomic
@@ -56,7 +89,9 @@ def publication_publish(*, obj: Publishable, user, at=None) -> Publishable:
     if at is not None or obj.published_at is None:
         obj.published_at = at or timezone.now()
     obj.published_by = user
-    return _save(obj, user=user, reason="Published")
+    _save(obj, user=user, reason=EVENTS[PUBLISHED].history_reason)
+    _notify(PUBLISHED, obj, user)
+    return obj
 
 
 @transaction.atomic
@@ -76,7 +111,9 @@ def publication_send_back(*, obj: Publishable, user) -> Publishable:
     if obj.status != PublicationStatus.IN_REVIEW:
         raise ValidationError(_("Only an item in review can be sent back."), code="not_in_review")
     obj.status = PublicationStatus.DRAFT
-    return _save(obj, user=user, reason="Sent back to draft")
+    _save(obj, user=user, reason=EVENTS[SENT_BACK].history_reason)
+    _notify(SENT_BACK, obj, user)
+    return obj
 
 
 def publication_publish_system(*, obj: Publishable) -> Publishable:
