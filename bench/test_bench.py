@@ -115,15 +115,18 @@ def test_api_lists(portfolio):
 
 @pytest.mark.parametrize("format", ["csv", "xlsx", "iati"])
 def test_export_jobs(portfolio, format):
+    """Timed without tracemalloc (which slows Python down), then once more for the memory."""
     job = ExportJob.objects.create(requested_by=portfolio, format=format)
-    tracemalloc.start()
     started = time.perf_counter()
     services.export_job_run(job_id=job.pk)
     elapsed = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     job.refresh_from_db()
     assert job.state == "done", job.error
+    again = ExportJob.objects.create(requested_by=portfolio, format=format)
+    tracemalloc.start()
+    services.export_job_run(job_id=again.pk)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     report(
         f"export job {format}, {job.rows} rows",
         f"{elapsed:.2f} s, {job.rows / elapsed:.0f} rows/s, peak {peak / 1e6:.1f} MB Python, "
