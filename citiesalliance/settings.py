@@ -182,12 +182,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.regenerate_public_files",
         "schedule": crontab(minute=0, hour=2),
     },
-    "cleanup-exports": {
-        "task": "jobs.tasks.cleanup_exports",
+    "cleanup-job-files": {
+        "task": "jobs.tasks.cleanup_job_files",
         "schedule": crontab(minute=30, hour=3),
     },
-    "requeue-stale-exports": {
-        "task": "jobs.tasks.requeue_stale_exports",
+    "requeue-stale-jobs": {
+        "task": "jobs.tasks.requeue_stale_jobs",
         "schedule": crontab(minute="*/10"),
     },
     "check-output-links": {
@@ -199,7 +199,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "celerybeat-schedule")
 )
 
-# Export jobs (/api/v1/exports/): finished files are deleted after this many days.
+# Export and import jobs: their files are deleted this many days after the job finished.
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # Weekly link check of outputs: seconds to wait for each HEAD request.
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=5.0)
@@ -216,6 +216,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Bulk import in the admin (django-import-export).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=200)
 
 # IATI: the reporting organisation's identifier. A placeholder until Cities Alliance's own
 # registered identifier is configured; it prefixes every iati-identifier we generate.

@@ -135,3 +135,55 @@ PUBLIC_FILENAMES = {
     PublicFileKind.IATI: "cities-alliance-iati-activities.xml",
     PublicFileKind.CSV: "cities-alliance-programmes.csv",
 }
+
+
+class ImportTarget(models.TextChoices):
+    PROGRAMMES = "programmes", _("Programmes")
+    OUTPUTS = "outputs", _("Outputs")
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("Excel (XLSX)")
+
+
+class ImportJob(Job):
+    """A confirmed bulk import too large for the request, applied by a worker: all rows or none.
+
+    The admin's dry run has already passed when the job is made; the worker runs the import
+    again, because the portfolio may have changed in between (an item published, a slug taken).
+    """
+
+    target = models.CharField(_("imports"), max_length=20, choices=ImportTarget.choices)
+    format = models.CharField(_("format"), max_length=10, choices=ImportFormat.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", storage=private_storage)
+    original_filename = models.CharField(_("file name"), max_length=255)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    update_count = models.PositiveIntegerField(_("updated"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+
+    class Meta(Job.Meta):
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="jobs_importjob_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=JobState.values), name="jobs_importjob_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target__in=ImportTarget.values),
+                name="jobs_importjob_target_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(format__in=ImportFormat.values),
+                name="jobs_importjob_format_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_target_display()} import {str(self.pk)[:8]} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("admin:jobs_importjob_change", args=[self.pk])

@@ -130,7 +130,7 @@ def export_queryset(job: ExportJob):
 def _enqueue(job: ExportJob) -> None:
     """Hands the job to Celery once the transaction that created it has committed. A broker
     that is down must not lose the request: the job stays queued and the periodic
-    ``requeue_stale_exports`` task sends it again."""
+    ``requeue_stale_jobs`` task sends it again."""
     from .tasks import run_export
 
     try:

@@ -4,7 +4,7 @@ twice without harm."""
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import imports, services
 
 RETRY = {
     "autoretry_for": (OperationalError, InterfaceError, ConnectionError, TimeoutError),
@@ -27,10 +27,19 @@ def regenerate_public_files() -> dict[str, int]:
 
 
 @shared_task(**RETRY)
-def cleanup_exports() -> int:
-    return services.export_jobs_cleanup()
+def cleanup_job_files() -> dict[str, int]:
+    return {"exports": services.export_jobs_cleanup(), "imports": imports.import_files_cleanup()}
 
 
 @shared_task(**RETRY)
-def requeue_stale_exports() -> int:
-    return services.export_jobs_requeue_stale()
+def requeue_stale_jobs() -> dict[str, int]:
+    return {
+        "exports": services.export_jobs_requeue_stale(),
+        "imports": imports.import_jobs_requeue_stale(),
+    }
+
+
+@shared_task(**RETRY)
+def run_import(job_id: str) -> str | None:
+    job = imports.import_job_run(job_id=job_id)
+    return job.state if job else None

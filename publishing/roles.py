@@ -43,9 +43,15 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
         publishers |= {(app, f"{action}_{model}") for action in ("add", "change", "delete")}
     publishers |= {(app, f"delete_{model}") for app, model in CONTENT_MODELS}
     publishers |= {(app, f"publish_{model}") for app, model in PUBLISHABLE_MODELS}
-    # Export jobs: both start exports and see their own; publishers see (and may delete) all.
-    editors |= {("jobs", "add_exportjob"), ("jobs", "view_exportjob"), ("jobs", "view_publicfile")}
-    publishers |= editors | {("jobs", "delete_exportjob")}
+    # Jobs: both start exports and imports and see their own; publishers see (and may delete)
+    # everyone's. Importing itself needs the add permission of what is imported.
+    editors |= {
+        ("jobs", "add_exportjob"),
+        ("jobs", "view_exportjob"),
+        ("jobs", "view_importjob"),
+        ("jobs", "view_publicfile"),
+    }
+    publishers |= editors | {("jobs", "delete_exportjob"), ("jobs", "delete_importjob")}
     return {EDITORS: editors, PUBLISHERS: publishers}
 
 

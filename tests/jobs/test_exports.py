@@ -282,7 +282,7 @@ def test_stale_queued_jobs_are_sent_again(portfolio):
         created_at=timezone.now() - datetime.timedelta(minutes=30)
     )
     fresh = ExportJob.objects.create(requested_by=user, format="csv")
-    assert tasks.requeue_stale_exports.delay().get() == 1
+    assert tasks.requeue_stale_jobs.delay().get() == {"exports": 1, "imports": 0}
     job.refresh_from_db()
     fresh.refresh_from_db()
     assert job.state == JobState.DONE
@@ -299,7 +299,7 @@ def test_cleanup_removes_only_expired_files_and_keeps_the_record(portfolio, sett
     assert old.expires_at - old.finished_at == datetime.timedelta(days=7)
     ExportJob.objects.filter(pk=old.pk).update(expires_at=timezone.now())
     path = old.file.path
-    assert tasks.cleanup_exports.delay().get() == 1
+    assert tasks.cleanup_job_files.delay().get() == {"exports": 1, "imports": 0}
     old.refresh_from_db()
     new.refresh_from_db()
     assert not old.file and old.state == JobState.DONE and old.rows == 3
@@ -307,7 +307,7 @@ def test_cleanup_removes_only_expired_files_and_keeps_the_record(portfolio, sett
     import os
 
     assert not os.path.exists(path)
-    assert tasks.cleanup_exports.delay().get() == 0  # a second run finds nothing
+    assert tasks.cleanup_job_files.delay().get()["exports"] == 0  # a second run: nothing
 
 
 def test_export_files_are_outside_the_media_folder(portfolio, settings):

@@ -1,0 +1,433 @@
+"""What a spreadsheet of programmes or outputs looks like to the bulk import in the admin
+(django-import-export): one row per item, identified by its ``slug``, with the keys an editor
+knows instead of database ids (an instrument's slug, themes as ``gender;migration``,
+countries as ``UG;KE``).
+
+An import only ever writes drafts. A new row becomes a draft; a row whose slug is an existing
+draft updates it; a row whose slug is an item in review or published is an error, so a file can
+never change what the public sees. The workflow fields (``WORKFLOW_FIELDS``) are not columns,
+and an unknown column is an error rather than silently ignored. Each row is validated as the
+admin's form validates it: the model's ``full_clean()``, with the message of a check
+constraint reported under its column.
+"""
+
+import datetime
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import router
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from jwp.models import JointWorkProgramme, Output, OutputKind, Phase
+from jwp.services import OUTPUT_CONSTRAINT_FIELDS
+from programmes.iati_codes import ActivityStatus, Currency
+from programmes.models import City, Country, Programme
+from programmes.services import PROGRAMME_CONSTRAINT_FIELDS
+from publishing.models import Language, PublicationStatus
+from windows.models import Instrument, Theme
+
+LIST_SEPARATOR = re.compile(r"[;,]")
+HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
+
+
+# -- widgets: one cell to one value, with an error that says what is wrong --------------------
+
+
+class IsoDateWidget(widgets.DateWidget):
+    """A date as YYYY-MM-DD, or a date cell of a spreadsheet."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": value}
+            ) from None
+
+
+class AmountWidget(widgets.DecimalWidget):
+    """A plain number such as ``1500000.50``: no currency sign, no thousands separator (a
+    comma could be either a thousands or a decimal separator, so none is guessed)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            raise ValueError(
+                _("“%(value)s” is not a number: write it as 1500000.50.") % {"value": value}
+            )
+        return amount
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """One of a field's choices, by its code (``2``) or its label (``Implementation``), in any
+    case; stored as the code."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return text
+        wanted = text.casefold()
+        for code, label in self.choices:
+            if wanted in (str(code).casefold(), str(label).casefold()):
+                return code
+        codes = [str(code) for code, _label in self.choices]
+        allowed = ", ".join(codes) if len(codes) <= 12 else _("a code such as %s") % codes[0]
+        raise ValueError(
+            _("“%(value)s” is not allowed here. Use %(allowed)s.")
+            % {"value": text, "allowed": allowed}
+        )
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """One related item by a key people know, such as an instrument's slug."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ObjectDoesNotExist:
+            raise ValueError(self.not_found(value, row)) from None
+
+    def not_found(self, value, row) -> str:
+        return _("No %(model)s has the %(key)s “%(value)s”.") % {
+            "model": self.model._meta.verbose_name,
+            "key": self.model._meta.get_field(self.field).verbose_name,
+            "value": value,
+        }
+
+
+class PhaseWidget(NaturalKeyWidget):
+    """A phase by its number within the row's JWP (the ``jwp`` column)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Phase, "number", **kwargs)
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return Phase.objects.filter(jwp__slug=(row or {}).get("jwp") or "")
+
+    def not_found(self, value, row) -> str:
+        return _("The JWP “%(jwp)s” has no phase %(number)s.") % {
+            "jwp": (row or {}).get("jwp") or "",
+            "number": value,
+        }
+
+
+class NaturalKeyListWidget(widgets.ManyToManyWidget):
+    """Several related items by their keys, separated by ``;`` (or ``,``). Every key must
+    exist: an unknown one is an error that names it, never silently dropped."""
+
+    def __init__(self, model, field, *, upper=False, **kwargs):
+        super().__init__(model, separator=";", field=field, **kwargs)
+        self.upper = upper
+
+    def keys(self, value) -> list[str]:
+        if value in (None, ""):
+            return []
+        keys = [key.strip() for key in LIST_SEPARATOR.split(str(value))]
+        return list(dict.fromkeys(key.upper() if self.upper else key for key in keys if key))
+
+    def clean(self, value, row=None, **kwargs):
+        keys = self.keys(value)
+        found = {
+            getattr(item, self.field): item
+            for item in self.model.objects.filter(**{f"{self.field}__in": keys})
+        }
+        unknown = [key for key in keys if key not in found]
+        if unknown:
+            raise ValueError(
+                _("Unknown %(model)s: %(keys)s.")
+                % {"model": self.model._meta.verbose_name_plural, "keys": ", ".join(unknown)}
+            )
+        return [found[key] for key in keys]
+
+
+def _normalised(value):
+    """Cell values as people mean them: text without surrounding spaces, and whole numbers
+    that a spreadsheet stores as floats (2.0) as whole numbers."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _header(value) -> str:
+    return "" if value is None else str(value).strip().lower()
+
+
+# -- resources ---------------------------------------------------------------------------------
+
+
+class DraftImportResource(resources.ModelResource):
+    """What the programme and output imports share: drafts only, keys instead of ids, the
+    model's validation, and who imported (and from which file) in the change history."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "TextField": widgets.CharWidget,
+        "DateField": IsoDateWidget,
+        "DecimalField": AmountWidget,
+    }
+
+    #: Check constraint name -> the column its message is reported under.
+    constraint_fields: Mapping[str, str] = {}
+    #: Column -> what goes in it, shown above the upload form.
+    column_help: Mapping[str, str] = {}
+
+    def get_queryset(self):
+        # The row of an item the file updates stays locked until the import's transaction
+        # ends: nobody can publish it between the draft check below and the save.
+        return self._meta.model.objects.select_for_update()
+
+    def before_import(self, dataset, **kwargs):
+        """Checks the header row. The rows are still read after a refused header, so that the
+        preview lists every problem of the file at once."""
+        self._rows_of_slug: dict[str, int] = {}
+        headers = [_header(header) for header in dataset.headers or []]
+        known = {field.column_name for field in self.get_import_fields()}
+        problems = []
+        unknown = sorted({header for header in headers if header and header not in known})
+        if unknown:
+            problems.append(
+                _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
+                % {"unknown": ", ".join(unknown), "known": ", ".join(self.column_help)}
+            )
+        twice = sorted({header for header in headers if header and headers.count(header) > 1})
+        if twice:
+            problems.append(_("Columns given twice: %s.") % ", ".join(twice))
+        for index, header in enumerate(headers):
+            if not header and any(
+                _normalised(value) not in (None, "") for value in dataset.get_col(index)
+            ):
+                problems.append(_("Column %d has values but no name.") % (index + 1))
+        dataset.headers = headers
+        if "slug" not in headers and dataset.height:
+            dataset.append_col([""] * dataset.height, header="slug")
+        if problems:
+            raise ValueError(" ".join(problems))
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            row[column] = _normalised(value)
+        if not row.get("slug") and row.get("title"):
+            max_length = self._meta.model._meta.get_field("slug").max_length
+            row["slug"] = slugify(row["title"])[:max_length].strip("-")
+        slug = row.get("slug")
+        if slug:
+            first = self._rows_of_slug.setdefault(slug, kwargs.get("row_number"))
+            if first != kwargs.get("row_number"):
+                raise ValidationError(
+                    {
+                        "slug": _("Row %(row)d has this slug already: one row per item.")
+                        % {"row": first}
+                    }
+                )
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            instance.status = PublicationStatus.DRAFT
+            instance.published_at = None
+        elif instance.status != PublicationStatus.DRAFT:
+            raise ValidationError(
+                {
+                    "slug": _("“%(slug)s” is %(status)s: change it in the admin.")
+                    % {"slug": instance.slug, "status": instance.get_status_display().lower()}
+                }
+            )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return all(value in (None, "") for value in row.values())
+
+    def import_instance(self, instance, row, **kwargs):
+        """Sets the plain fields, and checks the many-to-many columns now (import-export only
+        reads them after saving), so that every problem of a row is reported together."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as error:
+                    errors[field.attribute] = [ValidationError(str(error), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """``full_clean()`` without the columns that already failed, then the check
+        constraints, each reported under its column when it is about one."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=set(errors), validate_unique=validate_unique, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        exclude = set(errors)
+        using = router.db_for_write(type(instance), instance=instance)
+        for constraint in instance._meta.constraints:
+            try:
+                constraint.validate(type(instance), instance, exclude=exclude, using=using)
+            except ValidationError as violation:
+                column = self.constraint_fields.get(constraint.name, NON_FIELD_ERRORS)
+                errors.setdefault(column, []).extend(violation.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = kwargs.get("user")
+        file_name = kwargs.get("file_name")
+        reason = _("Imported from %s") % file_name if file_name else _("Imported")
+        instance._change_reason = reason[:HISTORY_REASON_LENGTH]
+
+
+def _column(model, name: str, widget) -> fields.Field:
+    """A column named as the model field it fills; a blank cell takes the field's default."""
+    return fields.Field(
+        attribute=name,
+        column_name=name,
+        widget=widget,
+        default=model._meta.get_field(name).default,
+    )
+
+
+PROGRAMME_COLUMNS = (
+    "slug",
+    "title",
+    "instrument",
+    "iati_identifier",
+    "summary",
+    "description",
+    "activity_status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "budget",
+    "currency",
+    "themes",
+    "countries",
+    "cities",
+    "parent",
+    "notes",
+)
+
+
+class ProgrammeResource(DraftImportResource):
+    instrument = _column(Programme, "instrument", NaturalKeyWidget(Instrument, "slug"))
+    activity_status = _column(Programme, "activity_status", ChoiceWidget(ActivityStatus.choices))
+    currency = _column(Programme, "currency", ChoiceWidget(Currency.choices))
+    themes = _column(Programme, "themes", NaturalKeyListWidget(Theme, "slug"))
+    countries = _column(Programme, "countries", NaturalKeyListWidget(Country, "iso2", upper=True))
+    cities = _column(Programme, "cities", NaturalKeyListWidget(City, "slug"))
+    parent = _column(Programme, "parent", NaturalKeyWidget(Programme, "slug"))
+
+    constraint_fields = PROGRAMME_CONSTRAINT_FIELDS
+    column_help = {
+        "slug": gettext_lazy(
+            "Identifies the programme: a row with the slug of an existing draft updates it. "
+            "Left empty, it is made from the title."
+        ),
+        "title": gettext_lazy("Required."),
+        "instrument": gettext_lazy("The instrument's slug, such as country-programmes."),
+        "iati_identifier": gettext_lazy("Required and unique."),
+        "summary": gettext_lazy("Required; one or two sentences."),
+        "description": "",
+        "activity_status": gettext_lazy(
+            "IATI ActivityStatus, as a code (2) or a name (Implementation)."
+        ),
+        "planned_start": gettext_lazy("Dates as YYYY-MM-DD."),
+        "planned_end": "",
+        "actual_start": "",
+        "actual_end": "",
+        "budget": gettext_lazy("A plain number, such as 1500000.50."),
+        "currency": gettext_lazy("ISO 4217 code, such as USD; required with a budget."),
+        "themes": gettext_lazy("Theme slugs separated by ;, such as gender;migration."),
+        "countries": gettext_lazy("ISO 3166 two-letter codes separated by ;, such as UG;KE."),
+        "cities": gettext_lazy("City slugs separated by ;."),
+        "parent": gettext_lazy("The parent programme's slug."),
+        "notes": gettext_lazy("Internal editorial notes; never published."),
+    }
+
+    class Meta:
+        model = Programme
+        name = gettext_lazy("Programmes")
+        fields = PROGRAMME_COLUMNS
+        import_order = PROGRAMME_COLUMNS
+        export_order = PROGRAMME_COLUMNS
+        import_id_fields = ["slug"]
+        clean_model_instances = True
+        use_transactions = True
+
+
+OUTPUT_COLUMNS = (
+    "slug",
+    "title",
+    "kind",
+    "date",
+    "summary",
+    "url",
+    "language",
+    "jwp",
+    "phase",
+    "programme",
+    "themes",
+)
+
+
+class OutputResource(DraftImportResource):
+    kind = _column(Output, "kind", ChoiceWidget(OutputKind.choices))
+    language = _column(Output, "language", ChoiceWidget(Language.choices))
+    jwp = _column(Output, "jwp", NaturalKeyWidget(JointWorkProgramme, "slug"))
+    phase = _column(Output, "phase", PhaseWidget())
+    programme = _column(Output, "programme", NaturalKeyWidget(Programme, "slug"))
+    themes = _column(Output, "themes", NaturalKeyListWidget(Theme, "slug"))
+
+    # An output without an owner is reported under the JWP column, the usual owner.
+    constraint_fields = {**OUTPUT_CONSTRAINT_FIELDS, "output_has_owner": "jwp"}
+    column_help = {
+        "slug": gettext_lazy(
+            "Identifies the output: a row with the slug of an existing draft updates it. "
+            "Left empty, it is made from the title."
+        ),
+        "title": gettext_lazy("Required."),
+        "kind": gettext_lazy("Required: a code (research-report) or a name (Research report)."),
+        "date": gettext_lazy("YYYY-MM-DD."),
+        "summary": "",
+        "url": gettext_lazy("A link to the output; files are attached in the admin."),
+        "language": gettext_lazy("en, fr, es, pt or ar (or the name); English when empty."),
+        "jwp": gettext_lazy("The owning Joint Work Programme's slug."),
+        "phase": gettext_lazy("The number of a phase of that JWP."),
+        "programme": gettext_lazy("The owning programme's slug (or give a JWP)."),
+        "themes": gettext_lazy("Theme slugs separated by ;, such as gender;migration."),
+    }
+
+    class Meta:
+        model = Output
+        name = gettext_lazy("Outputs")
+        fields = OUTPUT_COLUMNS
+        import_order = OUTPUT_COLUMNS
+        export_order = OUTPUT_COLUMNS
+        import_id_fields = ["slug"]
+        clean_model_instances = True
+        use_transactions = True
