@@ -323,12 +323,23 @@ def _exportable_identifiers(programmes, jwps) -> frozenset[str]:
     return frozenset(identifiers)
 
 
+class NothingToExport(Exception):
+    """Raised by the first step of ``activities_document`` when no activity would be in it."""
+
+
 def activities_document(
     *, programmes, jwps, base_url: str, skipped: list[Skipped] | None = None
 ) -> Iterator[bytes]:
-    """The ``iati-activities`` document in chunks, one activity per chunk."""
+    """The ``iati-activities`` document in chunks, one activity per chunk. The first step
+    raises ``NothingToExport`` when no item can be exported, before anything is written."""
     skipped = [] if skipped is None else skipped
     exported = _exportable_identifiers(programmes, jwps)
+    if not exported:
+        # The schema wants at least one iati-activity: an empty document would not be valid.
+        raise NothingToExport(
+            "No programme or Joint Work Programme here can be exported validly to IATI "
+            "(none is published and complete; the admin's IATI column says what is missing)."
+        )
     generated = timezone.now().replace(microsecond=0).isoformat()
     yield (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -1,9 +1,12 @@
 """IATI 2.03 files over HTTP: /api/v1/iati/activities.xml and /api/v1/iati/organisation.xml."""
 
+import itertools
+
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
@@ -13,6 +16,7 @@ from programmes.models import Programme
 from publishing.api.filters import StrictFilterBackend
 
 from .export import (
+    NothingToExport,
     activities_document,
     jwps_for_export,
     organisation_document,
@@ -54,6 +58,10 @@ class ActivitiesXMLView(generics.GenericAPIView):
         responses={
             (200, "application/xml"): OpenApiResponse(OpenApiTypes.STR, description="IATI XML"),
             400: OpenApiResponse(description="A parameter is unknown or malformed."),
+            404: OpenApiResponse(
+                description="Nothing matching the filters can be exported validly to IATI "
+                "(an IATI document needs at least one activity)."
+            ),
         },
     )
     def get(self, request, *args, **kwargs):
@@ -65,7 +73,13 @@ class ActivitiesXMLView(generics.GenericAPIView):
             jwps=jwps_for_export(jwps),
             base_url=_base_url(request),
         )
-        response = StreamingHttpResponse(body, content_type="application/xml; charset=utf-8")
+        try:
+            first = next(body)
+        except NothingToExport as error:
+            raise NotFound(str(error)) from None
+        response = StreamingHttpResponse(
+            itertools.chain([first], body), content_type="application/xml; charset=utf-8"
+        )
         response["Content-Disposition"] = 'inline; filename="cities-alliance-activities.xml"'
         return response
 

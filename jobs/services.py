@@ -18,7 +18,12 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.versioning import NamespaceVersioning
 
-from iati.export import activities_document, jwps_for_export, programmes_for_export
+from iati.export import (
+    NothingToExport,
+    activities_document,
+    jwps_for_export,
+    programmes_for_export,
+)
 from jwp.models import JointWorkProgramme
 from programmes.api.filters import ProgrammeFilter
 from programmes.api.serializers import ProgrammeListSerializer
@@ -230,10 +235,6 @@ def _write_xlsx(out, queryset, report) -> int:
     return count
 
 
-class NothingToExport(Exception):
-    """An IATI document needs at least one activity: an empty one would not be valid."""
-
-
 def _write_iati(out, queryset, report) -> int:
     skipped = []
     count = 0
@@ -247,15 +248,6 @@ def _write_iati(out, queryset, report) -> int:
         if chunk.lstrip().startswith(b"<iati-activity"):
             count += 1
             report(count + len(skipped))
-    if count == 0:
-        raise NothingToExport(
-            "No programme matching these filters can be exported to IATI"
-            + (
-                f" ({len(skipped)} left out until their IATI problems are fixed)."
-                if skipped
-                else "."
-            )
-        )
     return count
 
 
@@ -414,6 +406,4 @@ def _write_iati_full(out, queryset, report) -> int:
         out.write(chunk)
         if chunk.lstrip().startswith(b"<iati-activity"):
             count += 1
-    if count == 0:
-        raise NothingToExport("No published item can be exported to IATI yet.")
     return count

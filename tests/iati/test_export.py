@@ -256,6 +256,24 @@ def test_the_endpoint_streams_xml_and_takes_the_programme_filters(client):
     assert "theme" in bad.json()["errors"]
 
 
+def test_nothing_exportable_is_a_404_that_says_why_never_an_invalid_document(client, tmp_path):
+    """The schema wants at least one iati-activity."""
+    factories.ProgrammeFactory(published=True)  # no partner, no country: not exportable
+    response = client.get("/api/v1/iati/activities.xml")
+    assert response.status_code == 404
+    assert "exported validly" in response.json()["detail"]
+    target = tmp_path / "activities.xml"
+    with pytest.raises(CommandError, match="exported validly"):
+        call_command("export_iati", str(target), stdout=StringIO())
+    assert not target.exists()
+
+    made = _edge_case_programmes()
+    theme = made[0].themes.order_by("pk").first()
+    assert client.get(f"/api/v1/iati/activities.xml?theme={theme.slug}").status_code == 200
+    other = factories.ThemeFactory()
+    assert client.get(f"/api/v1/iati/activities.xml?theme={other.slug}").status_code == 404
+
+
 def test_the_organisation_file_is_valid(client):
     response = client.get("/api/v1/iati/organisation.xml")
     assert response.status_code == 200

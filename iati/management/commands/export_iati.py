@@ -1,8 +1,14 @@
+import itertools
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from iati.export import activities_document, jwps_for_export, programmes_for_export
+from iati.export import (
+    NothingToExport,
+    activities_document,
+    jwps_for_export,
+    programmes_for_export,
+)
 
 
 class Command(BaseCommand):
@@ -31,6 +37,10 @@ class Command(BaseCommand):
             base_url=base_url.rstrip("/"),
             skipped=skipped,
         )
+        try:
+            chunks = itertools.chain([next(chunks)], chunks)
+        except NothingToExport as error:
+            raise CommandError(str(error)) from None
         count = 0
         if str(path) == "-":
             for chunk in chunks:
