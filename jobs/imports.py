@@ -20,7 +20,7 @@ from import_export.results import Result, RowResult
 
 from .models import ImportFormat, ImportJob, ImportTarget, JobState
 from .resources import OutputResource, ProgrammeResource
-from .services import TRANSIENT_ERRORS
+from .services import TRANSIENT_ERRORS, job_claim, job_enqueue
 from .storage import private_storage
 
 logger = logging.getLogger(__name__)
@@ -100,19 +100,6 @@ def _log(result: Result, *, user, file_name: str) -> None:
 # -- jobs --------------------------------------------------------------------------------------
 
 
-def _enqueue(job: ImportJob) -> None:
-    """Hands the job to Celery once the transaction that created it has committed. When the
-    broker is down the job stays queued, on record, and is logged."""
-    from .tasks import run_import
-
-    try:
-        run_import.delay(str(job.pk))
-    except Exception:  # any broker failure; the job is safe in the database
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.exception("could not enqueue import %s", job.pk)
-
-
 @transaction.atomic
 def import_job_create(
     *, user, target: str, format: str, filename: str, data: bytes, rows: int
@@ -132,23 +119,8 @@ def import_job_create(
     # Named by the job, never by the uploader: the original name is only recorded.
     job.file.save(f"{job.pk}.{format}", ContentFile(data), save=False)
     job.save()
-    transaction.on_commit(lambda: _enqueue(job))
+    transaction.on_commit(lambda: job_enqueue(job, "run_import"))
     return job
-
-
-def _claim(job_id) -> ImportJob | None:
-    """Marks a queued (or interrupted) job as running; None when there is nothing to do, which
-    makes a task that runs twice harmless."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.is_finished:
-            return None
-        job.state = JobState.RUNNING
-        job.started_at = timezone.now()
-        job.progress = 0
-        job.error = ""
-        job.save(update_fields=["state", "started_at", "progress", "error", "updated_at"])
-        return job
 
 
 def _transient_error(result: Result) -> Exception | None:
@@ -176,7 +148,7 @@ def _finish(job: ImportJob, *, state: JobState, error: str = "", **counts) -> Im
 def import_job_run(*, job_id) -> ImportJob | None:
     """Imports the job's file: every row, or (when any row fails) none, with the problems
     recorded on the job. Returns None when the job was already finished or no longer exists."""
-    job = _claim(job_id)
+    job = job_claim(ImportJob, job_id)
     if job is None:
         return None
     try:
@@ -224,19 +196,6 @@ def import_job_run(*, job_id) -> ImportJob | None:
 
 UPLOADS_FOLDER = "import-uploads"
 UPLOAD_LIFETIME = timedelta(days=1)
-
-
-def import_jobs_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Sends again the import jobs still queued after ``older_than`` (a lost message, or a
-    broker that was down). A job runs once whatever the number of messages."""
-    stale = ImportJob.objects.filter(
-        state=JobState.QUEUED, created_at__lt=timezone.now() - older_than
-    )
-    count = 0
-    for job in stale:
-        _enqueue(job)
-        count += 1
-    return count
 
 
 def import_files_cleanup(*, now=None) -> int:

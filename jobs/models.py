@@ -51,6 +51,16 @@ class Job(TimeStampedModel):
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="%(app_label)s_%(class)s_progress_max_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=JobState.values),
+                name="%(app_label)s_%(class)s_state_valid",
+            ),
+        ]
 
     @property
     def is_finished(self) -> bool:
@@ -81,12 +91,7 @@ class ExportJob(Job):
         verbose_name = _("export job")
         verbose_name_plural = _("export jobs")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="jobs_exportjob_progress_max_100"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(state__in=JobState.values), name="jobs_exportjob_state_valid"
-            ),
+            *Job.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(format__in=ExportFormat.values),
                 name="jobs_exportjob_format_valid",
@@ -166,12 +171,7 @@ class ImportJob(Job):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="jobs_importjob_progress_max_100"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(state__in=JobState.values), name="jobs_importjob_state_valid"
-            ),
+            *Job.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(target__in=ImportTarget.values),
                 name="jobs_importjob_target_valid",

@@ -31,7 +31,7 @@ from programmes.models import Programme
 from publishing.api.csv import columns_of, csv_lines, flatten
 from publishing.api.filters import COMMON_PARAMETERS
 
-from .models import ExportFormat, ExportJob, JobState, PublicFile, PublicFileKind
+from .models import ExportFormat, ExportJob, Job, JobState, PublicFile, PublicFileKind
 
 logger = logging.getLogger(__name__)
 
@@ -132,18 +132,45 @@ def export_queryset(job: ExportJob):
 # -- creating and running jobs --------------------------------------------------------------
 
 
-def _enqueue(job: ExportJob) -> None:
-    """Hands the job to Celery once the transaction that created it has committed. A broker
-    that is down must not lose the request: the job stays queued and the periodic
-    ``requeue_stale_jobs`` task sends it again."""
-    from .tasks import run_export
+def job_enqueue(job: Job, task_name: str) -> None:
+    """Hands a job to Celery (call it on commit). A broker that is down must not lose the
+    request: the job stays queued, on record, and ``requeue_stale_jobs`` sends it again."""
+    from . import tasks
 
     try:
-        run_export.delay(str(job.pk))
+        getattr(tasks, task_name).delay(str(job.pk))
     except Exception:  # any broker failure; the job is safe in the database
         if settings.CELERY_TASK_ALWAYS_EAGER:
             raise
-        logger.exception("could not enqueue export %s; it will be sent again later", job.pk)
+        logger.exception("could not enqueue %s %s; it will be sent again later", task_name, job.pk)
+
+
+def job_claim(model: type[Job], job_id) -> Job | None:
+    """Marks a queued (or interrupted) job as running; None when there is nothing to do, which
+    makes a task that runs twice harmless."""
+    with transaction.atomic():
+        job = model.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return None
+        job.state = JobState.RUNNING
+        job.started_at = timezone.now()
+        job.progress = 0
+        job.error = ""
+        job.save(update_fields=["state", "started_at", "progress", "error", "updated_at"])
+        return job
+
+
+def jobs_requeue_stale(
+    model: type[Job], task_name: str, *, older_than: timedelta = timedelta(minutes=10)
+) -> int:
+    """Sends again the jobs still queued after ``older_than`` (their message was lost, or the
+    broker was down when they were asked for). Running a job twice does no harm."""
+    stale = model.objects.filter(state=JobState.QUEUED, created_at__lt=timezone.now() - older_than)
+    count = 0
+    for job in stale:
+        job_enqueue(job, task_name)
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -164,23 +191,8 @@ def export_job_create(
         filters=export_filters_clean(filters),
         include_unpublished=include_unpublished,
     )
-    transaction.on_commit(lambda: _enqueue(job))
+    transaction.on_commit(lambda: job_enqueue(job, "run_export"))
     return job
-
-
-def _claim(job_id) -> ExportJob | None:
-    """Marks a queued (or interrupted) job as running; None when there is nothing to do, which
-    makes a task that runs twice harmless."""
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.is_finished:
-            return None
-        job.state = JobState.RUNNING
-        job.started_at = timezone.now()
-        job.progress = 0
-        job.error = ""
-        job.save(update_fields=["state", "started_at", "progress", "error", "updated_at"])
-        return job
 
 
 def _progress_reporter(job: ExportJob, total: int) -> Callable[[int], None]:
@@ -279,7 +291,7 @@ WRITERS = {
 def export_job_run(*, job_id) -> ExportJob | None:
     """Writes the job's file into media storage and marks it done (or failed, with the error).
     Returns None when the job was already finished or no longer exists."""
-    job = _claim(job_id)
+    job = job_claim(ExportJob, job_id)
     if job is None:
         return None
     try:
@@ -321,19 +333,6 @@ def _describe(error: Exception) -> str:
     if isinstance(error, exceptions.ValidationError):
         return f"Invalid filters: {error.detail}"
     return f"{type(error).__name__}: {error}"[:2000]
-
-
-def export_jobs_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Sends again the jobs still queued after ``older_than`` (their message was lost, or the
-    broker was down when they were asked for). Running a job twice does no harm."""
-    stale = ExportJob.objects.filter(
-        state=JobState.QUEUED, created_at__lt=timezone.now() - older_than
-    )
-    count = 0
-    for job in stale:
-        _enqueue(job)
-        count += 1
-    return count
 
 
 def export_jobs_cleanup(*, now=None) -> int:

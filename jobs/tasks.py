@@ -5,6 +5,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from . import imports, services
+from .models import ExportJob, ImportJob
 
 RETRY = {
     "autoretry_for": (OperationalError, InterfaceError, ConnectionError, TimeoutError),
@@ -34,8 +35,8 @@ def cleanup_job_files() -> dict[str, int]:
 @shared_task(**RETRY)
 def requeue_stale_jobs() -> dict[str, int]:
     return {
-        "exports": services.export_jobs_requeue_stale(),
-        "imports": imports.import_jobs_requeue_stale(),
+        "exports": services.jobs_requeue_stale(ExportJob, "run_export"),
+        "imports": services.jobs_requeue_stale(ImportJob, "run_import"),
     }
 
 
