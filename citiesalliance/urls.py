@@ -4,8 +4,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("citiesalliance.api")),
@@ -13,7 +11,6 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("jwp.urls")),
     path("", include("jobs.urls")),
-    path("healthz", health.healthz, name="healthz"),
 ]
 
 handler404 = "portal.views.page_not_found"

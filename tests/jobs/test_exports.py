@@ -444,3 +444,9 @@ def test_healthz_reports_each_component(client):
     assert body["components"]["database"]["status"] == "ok"
     assert "eager" in body["components"]["broker"]["note"]  # no REDIS_URL here
     assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_answers_a_load_balancer_probing_by_ip_address(client):
+    """Its Host header is not one of ALLOWED_HOSTS; every other page refuses it."""
+    assert client.get("/healthz", HTTP_HOST="10.0.0.7").status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.7").status_code == 400
