@@ -12,6 +12,7 @@ from jobs.models import ExportJob, JobState
 from programmes.models import Programme
 from publishing.models import PublicationStatus
 from tests import factories
+from tests.browser.test_layout import SCREENSHOT_DIR, write_if_changed
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +77,10 @@ def test_an_editor_imports_programmes_after_a_preview(editor_page, tmp_path):
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_text("no-such").first).to_be_visible()
     expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
+    write_if_changed(
+        SCREENSHOT_DIR / "admin-import-preview.png",
+        page.screenshot(full_page=True, animations="disabled", caret="hide"),
+    )
     assert not Programme.objects.filter(slug__in=["one", "two"]).exists()
 
     good = write_csv(tmp_path / "good.csv", [row("one"), row("two")])
