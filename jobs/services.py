@@ -234,14 +234,25 @@ def _write_csv(out, queryset, report) -> int:
 
 def _write_xlsx(out, queryset, report) -> int:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Programmes")
+
+    def cell(value: str):
+        # openpyxl stores a string that starts with "=" as a formula: a title such as
+        # "=HYPERLINK(...)" would become live in the reader's Excel. Text stays text.
+        if value.startswith("="):
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"
+            return text
+        return value
+
     columns = _columns()
     sheet.append(columns)
     count = 0
     for row in _counting(_rows(_prefetched(queryset)), report):
-        sheet.append([row.get(column, "") for column in columns])
+        sheet.append([cell(row.get(column, "")) for column in columns])
         count += 1
     workbook.save(out)
     return count

@@ -111,6 +111,19 @@ def test_xlsx_export_has_a_header_and_one_row_per_programme(portfolio):
     assert job["rows"] == 3
 
 
+def test_xlsx_cells_are_text_never_formulas(portfolio):
+    """A value that starts with "=" must not become a live formula in the reader's Excel."""
+    portfolio["alpha"].title = '=HYPERLINK("http://attacker.example/","Open")'
+    portfolio["alpha"].save()
+    partner = token_client(factories.UserFactory(is_staff=False))
+    _job, data = download(partner, partner.post(EXPORTS, {"format": "xlsx"}).json()["url"])
+    sheet = load_workbook(io.BytesIO(data))["Programmes"]
+    header = [cell.value for cell in sheet[1]]
+    titles = [row[header.index("title")] for row in sheet.iter_rows(min_row=2)]
+    first = next(cell for cell in titles if str(cell.value).startswith("="))
+    assert first.data_type == "s" and first.value == portfolio["alpha"].title
+
+
 def test_iati_export_of_the_real_portfolio_is_valid_and_never_holds_drafts():
     call_command("load_portfolio", stdout=io.StringIO())
     withdrawn = Programme.objects.published().order_by("title").first()
