@@ -150,6 +150,11 @@ class OutputAdmin(PublishableAdmin):
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *LINK_CHECK_FIELDS)
 
+    def save_model(self, request, obj, form, change):
+        if change and {"url", "file"} & set(form.changed_data):
+            services.output_link_forget(obj)
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=_("owner"))
     def owner(self, obj):
         if obj.phase_id:

@@ -57,9 +57,20 @@ def output_update(*, user, output: Output, data: dict) -> Output:
     require_permission(user, "jwp.change_output")
     plain, m2m = split_fields(data, fields=OUTPUT_FIELDS, m2m_fields=OUTPUT_M2M_FIELDS)
     output = Output.objects.select_for_update().get(pk=output.pk)
+    link_before = (output.url, output.file.name)
     for name, value in plain.items():
         setattr(output, name, value)
+    if (output.url, output.file.name) != link_before:
+        output_link_forget(output)
     return _save(output, user=user, m2m=m2m)
+
+
+def output_link_forget(output: Output) -> None:
+    """A new link or file: the last check said nothing about it (a broken link that an editor
+    fixed must not stay flagged until the next weekly check). Call before saving."""
+    output.link_status = LinkStatus.UNCHECKED
+    output.link_error = ""
+    output.link_checked_at = None
 
 
 # --- Link check ------------------------------------------------------------------------------

@@ -491,3 +491,47 @@ def test_the_admin_action_needs_the_change_permission(client, site):
 
     assert Output.objects.get(pk=output.pk).link_status == LinkStatus.UNCHECKED
     assert site.requests == []
+
+
+def _broken(output):
+    Output.objects.filter(pk=output.pk).update(
+        link_status=LinkStatus.BROKEN, link_error="HTTP 404", link_checked_at=timezone.now()
+    )
+    output.refresh_from_db()
+    return output
+
+
+def test_a_new_link_forgets_the_last_check_and_other_edits_keep_it():
+    from jwp.services import output_update
+
+    editor = factories.EditorFactory()
+    output = _broken(factories.OutputFactory(url="https://example.org/old"))
+    output_update(user=editor, output=output, data={"title": "A better title"})
+    output.refresh_from_db()
+    assert (output.link_status, output.link_error) == (LinkStatus.BROKEN, "HTTP 404")
+
+    output_update(user=editor, output=output, data={"url": "https://example.org/new"})
+    output.refresh_from_db()
+    assert output.link_status == LinkStatus.UNCHECKED
+    assert output.link_error == "" and output.link_checked_at is None
+
+
+def test_fixing_the_link_in_the_admin_clears_the_broken_flag(editor_client):
+    output = _broken(factories.OutputFactory(url="https://example.org/old"))
+    change = reverse("admin:jwp_output_change", args=[output.pk])
+    form = editor_client.get(change).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or name == "file":  # no upload: the file stays as it is
+            continue
+        data[name] = [str(item) for item in value] if isinstance(value, list) else value
+    response = editor_client.post(change, {**data, "title": "Renamed"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Output.objects.get(pk=output.pk).link_status == LinkStatus.BROKEN
+
+    response = editor_client.post(change, {**data, "url": "https://example.org/fixed"})
+    assert response.status_code == 302
+    output.refresh_from_db()
+    assert output.url == "https://example.org/fixed"
+    assert output.link_status == LinkStatus.UNCHECKED and output.link_error == ""
