@@ -122,19 +122,14 @@ class ExportJobAdmin(admin.ModelAdmin):
         ]
 
     def download_view(self, request, pk):
-        from django.http import FileResponse, Http404
+        from django.http import Http404
 
         job = self.get_queryset(request).filter(pk=pk).first()
         if job is None or not self.has_view_permission(request, job):
             raise Http404
         if job.state != JobState.DONE or not job.file:
             raise Http404(_("This export has no file."))
-        return FileResponse(
-            job.file.open("rb"),
-            as_attachment=True,
-            filename=job.file.name.rsplit("/", 1)[-1],
-            content_type=services.CONTENT_TYPES[job.format],
-        )
+        return services.export_job_file_response(job)
 
 
 @admin.register(PublicFile)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import HttpRequest, QueryDict
+from django.http import FileResponse, HttpRequest, QueryDict
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -28,8 +28,8 @@ from jwp.models import JointWorkProgramme
 from programmes.api.filters import ProgrammeFilter
 from programmes.api.serializers import ProgrammeListSerializer
 from programmes.models import Programme
+from programmes.selectors import with_list_relations
 from publishing.api.csv import columns_of, csv_lines, flatten
-from publishing.api.filters import COMMON_PARAMETERS
 
 from .models import ExportFormat, ExportJob, Job, JobState, PublicFile, PublicFileKind
 
@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 # Filters an export accepts: those of /api/v1/programmes/, without the paging ones.
 EXPORT_FILTERS = frozenset(ProgrammeFilter.base_filters)
-UNUSED_IN_EXPORTS = COMMON_PARAMETERS - {"ordering"}
 # Errors worth a retry: the job goes back to the queue instead of failing.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 PROGRESS_STEP = 5  # per cent between two progress updates
@@ -74,10 +73,6 @@ def site_request() -> Request:
     request.version = "v1"
     request.versioning_scheme = NamespaceVersioning()
     return request
-
-
-def base_url() -> str:
-    return settings.SITE_URL
 
 
 # -- filters -----------------------------------------------------------------------------------
@@ -223,7 +218,7 @@ def _columns() -> list[str]:
 def _write_csv(out, queryset, report) -> int:
     count = 0
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    lines = csv_lines(_columns(), _counting(_rows(_prefetched(queryset)), report))
+    lines = csv_lines(_columns(), _counting(_rows(with_list_relations(queryset)), report))
     for line in lines:
         text.write(line)
         count += 1
@@ -251,20 +246,22 @@ def _write_xlsx(out, queryset, report) -> int:
     columns = _columns()
     sheet.append(columns)
     count = 0
-    for row in _counting(_rows(_prefetched(queryset)), report):
+    for row in _counting(_rows(with_list_relations(queryset)), report):
         sheet.append([cell(row.get(column, "")) for column in columns])
         count += 1
     workbook.save(out)
     return count
 
 
-def _write_iati(out, queryset, report) -> int:
+def _write_iati(out, queryset, report, *, jwps=None) -> int:
+    """The programmes of ``queryset``; with ``jwps`` (the default: none) Joint Work Programmes
+    too, as /api/v1/iati/activities.xml serves them unfiltered."""
     skipped = []
     count = 0
     for chunk in activities_document(
         programmes=programmes_for_export(queryset),
-        jwps=jwps_for_export(JointWorkProgramme.objects.none()),
-        base_url=base_url(),
+        jwps=jwps_for_export(JointWorkProgramme.objects.none() if jwps is None else jwps),
+        base_url=settings.SITE_URL,
         skipped=skipped,
     ):
         out.write(chunk)
@@ -274,22 +271,14 @@ def _write_iati(out, queryset, report) -> int:
     return count
 
 
-def _prefetched(queryset):
-    from django.db.models import Prefetch
-
-    from programmes.models import Country
-    from windows.models import Theme
-
-    return queryset.select_related("instrument__window").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("order", "name")),
-        Prefetch("countries", queryset=Country.objects.order_by("name")),
-    )
-
-
 def _counting(rows: Iterable[dict], report) -> Iterator[dict]:
     for done, row in enumerate(rows, start=1):
         yield row
         report(done)
+
+
+def _write_iati_portfolio(out, queryset, report) -> int:
+    return _write_iati(out, queryset, report, jwps=JointWorkProgramme.objects.published())
 
 
 WRITERS = {
@@ -300,7 +289,7 @@ WRITERS = {
 
 
 def export_job_run(*, job_id) -> ExportJob | None:
-    """Writes the job's file into media storage and marks it done (or failed, with the error).
+    """Writes the job's file into private storage and marks it done (or failed, with the error).
     Returns None when the job was already finished or no longer exists."""
     job = job_claim(ExportJob, job_id)
     if job is None:
@@ -359,14 +348,16 @@ def export_jobs_cleanup(*, now=None) -> int:
     return count
 
 
-def export_job_file_allowed(*, job: ExportJob, user) -> bool:
-    """Who may see a job and download its file: who asked for it, and staff who may view
-    export jobs."""
-    if user is None or not user.is_authenticated:
-        return False
-    return job.requested_by_id == user.pk or (
-        user.is_staff and user.has_perm("jobs.view_exportjob")
+def export_job_file_response(job: ExportJob) -> FileResponse:
+    """The finished file as an attachment, for the API's and the admin's download."""
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type=CONTENT_TYPES[job.format],
     )
+    response["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 # -- public download files -------------------------------------------------------------------
@@ -378,7 +369,7 @@ def public_files_regenerate() -> list[PublicFile]:
     IATI file with no exportable activity would be invalid, so the old one then stays."""
     results = []
     for kind, format, writer in (
-        (PublicFileKind.IATI, ExportFormat.IATI, _write_iati_full),
+        (PublicFileKind.IATI, ExportFormat.IATI, _write_iati_portfolio),
         (PublicFileKind.CSV, ExportFormat.CSV, _write_csv),
     ):
         queryset = Programme.objects.published().order_by("title", "pk")
@@ -403,17 +394,3 @@ def public_files_regenerate() -> list[PublicFile]:
                     transaction.on_commit(lambda storage=storage, old=old: storage.delete(old))
         results.append(public)
     return results
-
-
-def _write_iati_full(out, queryset, report) -> int:
-    """Programmes and Joint Work Programmes, as /api/v1/iati/activities.xml serves them."""
-    count = 0
-    for chunk in activities_document(
-        programmes=programmes_for_export(queryset),
-        jwps=jwps_for_export(),
-        base_url=base_url(),
-    ):
-        out.write(chunk)
-        if chunk.lstrip().startswith(b"<iati-activity"):
-            count += 1
-    return count

@@ -127,6 +127,12 @@ def programme_list(*, filters: dict) -> QuerySet[Programme]:
         queryset = ranked.filter(pk__in=queryset.values("pk")).order_by("-rank", "title")
     else:
         queryset = queryset.order_by(*SORTS[filters.get("sort") or "title"][1])
+    return with_list_relations(queryset)
+
+
+def with_list_relations(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
+    """What a programme in a list shows besides its own fields (window, instrument, countries,
+    themes), in a fixed number of queries: the site's list, the API's and the exports."""
     return queryset.select_related("instrument__window").prefetch_related(
         Prefetch("countries", queryset=Country.objects.order_by("name")),
         Prefetch("themes", queryset=Theme.objects.order_by("order", "name")),

@@ -1,7 +1,6 @@
 """Exports as jobs: ``POST /api/v1/exports/`` answers 202 with the job's URL; the job shows its
 state and progress, and a download URL when done."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
@@ -121,14 +120,7 @@ class ExportJobViewSet(
             raise Conflict(f"The export is {job.get_state_display().lower()}, not done.")
         if not job.file:
             raise Gone("The file was removed after the retention time; ask for a new export.")
-        response = FileResponse(
-            job.file.open("rb"),
-            as_attachment=True,
-            filename=job.file.name.rsplit("/", 1)[-1],
-            content_type=services.CONTENT_TYPES[job.format],
-        )
-        response["Cache-Control"] = "private, max-age=0"
-        return response
+        return services.export_job_file_response(job)
 
 
 class Conflict(exceptions.APIException):

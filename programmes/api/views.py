@@ -3,9 +3,9 @@ from drf_spectacular.utils import extend_schema_view
 
 from programmes import services
 from programmes.models import City, Country, Organisation, Programme
+from programmes.selectors import with_list_relations
 from publishing.api.views import PortfolioViewSet
 from publishing.api.workflow import StaffWriteMixin, WorkflowActionsMixin, staff_write_schemas
-from windows.models import Theme
 
 from .filters import OrganisationFilter, ProgrammeFilter
 from .serializers import (
@@ -65,11 +65,7 @@ class ProgrammeViewSet(WorkflowActionsMixin, StaffWriteMixin, PortfolioViewSet):
     csv_filename = "programmes"
 
     def get_queryset(self):
-        queryset = self.visible(Programme.objects.all())
-        queryset = queryset.select_related("instrument__window").prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.order_by("order", "name")),
-            Prefetch("countries", queryset=Country.objects.order_by("name")),
-        )
+        queryset = with_list_relations(self.visible(Programme.objects.all()))
         if self.action != "list":
             queryset = queryset.select_related("parent").prefetch_related(
                 Prefetch("cities", queryset=City.objects.select_related("country")),
