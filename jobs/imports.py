@@ -20,7 +20,7 @@ from import_export.results import Result, RowResult
 
 from .models import ImportFormat, ImportJob, ImportTarget, JobState
 from .resources import OutputResource, ProgrammeResource
-from .services import TRANSIENT_ERRORS, job_claim, job_enqueue
+from .services import TRANSIENT_ERRORS, job_claim, job_enqueue, job_files_forget, job_requeue
 from .storage import private_storage
 
 logger = logging.getLogger(__name__)
@@ -128,10 +128,6 @@ def _transient_error(result: Result) -> Exception | None:
     return next((e.error for e in errors if isinstance(e.error, TRANSIENT_ERRORS)), None)
 
 
-def _requeue(job: ImportJob) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, updated_at=timezone.now())
-
-
 def _finish(job: ImportJob, *, state: JobState, error: str = "", **counts) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(
         state=state,
@@ -163,7 +159,7 @@ def import_job_run(*, job_id) -> ImportJob | None:
     except TRANSIENT_ERRORS:
         # The database or the storage went away for a moment: back to the queue, and the
         # task's retry runs the job again.
-        _requeue(job)
+        job_requeue(job)
         raise
     except Exception as error:  # an unreadable file, most likely; recorded for who asked
         logger.exception("import %s failed", job.pk)
@@ -171,7 +167,7 @@ def import_job_run(*, job_id) -> ImportJob | None:
     if result.has_errors() or result.has_validation_errors():
         transient = _transient_error(result)
         if transient is not None:
-            _requeue(job)
+            job_requeue(job)
             raise transient
         return _finish(
             job,
@@ -202,14 +198,11 @@ def import_files_cleanup(*, now=None) -> int:
     """Deletes the stored files of import jobs finished more than EXPORT_RETENTION_DAYS ago
     (the records stay), and previews never confirmed within a day."""
     now = now or timezone.now()
-    count = 0
-    finished = ImportJob.objects.filter(
-        finished_at__lte=now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
-    ).exclude(file="")
-    for job in finished:
-        job.file.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(file="")
-        count += 1
+    count = job_files_forget(
+        ImportJob.objects.filter(
+            finished_at__lte=now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+        )
+    )
     if private_storage.exists(UPLOADS_FOLDER):
         _folders, names = private_storage.listdir(UPLOADS_FOLDER)
         for name in names:

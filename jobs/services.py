@@ -155,6 +155,22 @@ def job_claim(model: type[Job], job_id) -> Job | None:
         return job
 
 
+def job_requeue(job: Job) -> None:
+    """Back to the queue after a transient error; the task's retry runs the job again."""
+    type(job).objects.filter(pk=job.pk).update(state=JobState.QUEUED, updated_at=timezone.now())
+
+
+def job_files_forget(jobs) -> int:
+    """Deletes the stored file of each job in ``jobs`` and clears the field; the records stay,
+    so who asked for what remains on record."""
+    count = 0
+    for job in jobs.exclude(file=""):
+        job.file.delete(save=False)
+        type(job).objects.filter(pk=job.pk).update(file="")
+        count += 1
+    return count
+
+
 def jobs_requeue_stale(
     model: type[Job], task_name: str, *, older_than: timedelta = timedelta(minutes=10)
 ) -> int:
@@ -303,10 +319,8 @@ def export_job_run(*, job_id) -> ExportJob | None:
             out.seek(0)
             name = f"programmes-{timezone.now():%Y%m%d-%H%M%S}-{str(job.pk)[:8]}"
             job.file.save(f"{name}.{EXTENSIONS[job.format]}", File(out), save=False)
-    except TRANSIENT_ERRORS:
-        # The database or the storage went away for a moment: back to the queue, and the
-        # task's retry runs the job again.
-        ExportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, updated_at=timezone.now())
+    except TRANSIENT_ERRORS:  # the database or the storage went away for a moment
+        job_requeue(job)
         raise
     except Exception as error:  # recorded on the job for who asked for it
         logger.exception("export %s failed", job.pk)
@@ -338,14 +352,7 @@ def _describe(error: Exception) -> str:
 def export_jobs_cleanup(*, now=None) -> int:
     """Deletes the files of exports past their retention time; the job records stay, marked as
     expired, so who asked for what remains on record."""
-    now = now or timezone.now()
-    expired = ExportJob.objects.filter(expires_at__lte=now).exclude(file="")
-    count = 0
-    for job in expired:
-        job.file.delete(save=False)
-        ExportJob.objects.filter(pk=job.pk).update(file="")
-        count += 1
-    return count
+    return job_files_forget(ExportJob.objects.filter(expires_at__lte=now or timezone.now()))
 
 
 def export_job_file_response(job: ExportJob) -> FileResponse:

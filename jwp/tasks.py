@@ -6,7 +6,7 @@ from . import services
 from .models import Output
 
 
-@shared_task(acks_late=True)
+@shared_task
 def check_output_links() -> int:
     """Weekly (``CELERY_BEAT_SCHEDULE``): queues one ``check_output_link`` per output to check
     and returns how many. One task per output, so that outputs are checked in parallel across
@@ -18,7 +18,7 @@ def check_output_links() -> int:
     return len(output_ids)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def check_output_link(output_id: int) -> str | None:
     """Checks one output's link and file and stores the result (its ``LinkStatus``)."""
     try:

@@ -13,7 +13,6 @@ from .notifications import notification_send
     retry_backoff=True,
     retry_jitter=True,
     max_retries=5,
-    acks_late=True,
 )
 def send_workflow_notification(
     self, event: str, content_type_id: int, object_id: int, actor_id: int | None
