@@ -19,15 +19,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests import missing_prerequisite
+
 
 def binary(name: str) -> str:
     """A program from the virtualenv or PATH; under CI a missing one fails the test."""
     found = shutil.which(name) or str(Path(sys.executable).parent / name)
     if not Path(found).exists():
-        message = f"{name} is not installed (make test installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_prerequisite(f"{name} is not installed (make test installs it)")
     return found
 
 

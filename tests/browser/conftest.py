@@ -9,13 +9,14 @@ Without a ``chromium`` on PATH, or without axe-core in node_modules/, the tests 
 """
 
 import io
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from tests import missing_prerequisite
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,18 +31,11 @@ DESKTOP = {"width": 1280, "height": 900}
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _missing(message: str):
-    """A missing prerequisite fails the run under CI and skips the test elsewhere."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{message} (CI is set, so this fails instead of skipping)", pytrace=False)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
-        _missing(
+        missing_prerequisite(
             "no `chromium` on PATH: run the tests through `make test` (scripts/testenv.sh "
             "installs Debian's chromium) or `sudo apt-get install chromium`"
         )
@@ -117,5 +111,5 @@ def page(browser, live_server, portfolio):
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     if not AXE_SCRIPT.is_file():
-        _missing(f"{AXE_SCRIPT} is missing: run `npm ci` (make test does)")
+        missing_prerequisite(f"{AXE_SCRIPT} is missing: run `npm ci` (make test does)")
     return AXE_SCRIPT
