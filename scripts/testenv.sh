@@ -19,6 +19,10 @@
 #             `npm` is already on PATH
 #   redis     Debian's `redis-server`, for the Celery and cache tests, unless
 #             `redis-server` is already on PATH
+#   TESTENV_TOOLS  more Debian packages to install when their command is missing, e.g.
+#             "wrk" for make bench-scale (each package's command has its name)
+#
+# PG_SERVER_OPTS adds server settings (e.g. "-c shared_buffers=1GB") to the cluster.
 # A tool that cannot be installed is only a warning here: the browser tests then
 # skip, or fail when CI is set.
 #
@@ -177,7 +181,7 @@ start_postgres() {
   for attempt in 1 2 3; do
     port="$(free_port)"
     if pg_run "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$PG_DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$PG_DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_SERVER_OPTS:-}" \
         start >/dev/null; then
       break
     fi
@@ -254,6 +258,9 @@ ensure_redis() {
 ensure_chromium
 ensure_npm
 ensure_redis
+for tool in ${TESTENV_TOOLS:-}; do
+  command -v "$tool" >/dev/null 2>&1 || try_apt_install "$tool" || true
+done
 
 SERVICES=()
 [ -n "${DATABASE_URL:-}" ] || SERVICES+=(postgres)
