@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Whole anonymous responses from the shared cache, before sessions and views run.
+    "publishing.cache.PublicCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -102,10 +104,28 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A cache that does not answer must not hold a request up: pages are then served
+            # without it (publishing.cache).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public responses and aggregates cached under the publication version (publishing.cache and
+# publishing.version). The apps whose tables the public reads: a write to any of them changes
+# the version.
+PUBLIC_CONTENT_APPS = ["windows", "programmes", "jwp", "publishing"]
+PUBLIC_CACHE_ENABLED = env.bool("PUBLIC_CACHE_ENABLED", default=True)
+PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=6 * 60 * 60)
+PUBLIC_CACHE_MAX_BYTES = env.int("PUBLIC_CACHE_MAX_BYTES", default=4 * 1024 * 1024)
+PUBLIC_CACHE_EXCLUDE = ("/admin/", "/api/v1/exports/", "/downloads/", "/media/", "/static/")
+# Seconds between two reads of the version from the database by one process: the bound on
+# how long a write that bypassed Django (raw SQL) can go unseen. 0: only when the cache lost it.
+PUBLICATION_VERSION_RECHECK = env.float("PUBLICATION_VERSION_RECHECK", default=5.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -252,8 +272,8 @@ REST_FRAMEWORK = {
         "publishing.api.csv.CSVRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "publishing.api.throttles.AnonRateThrottle",
+        "publishing.api.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),

@@ -7,18 +7,21 @@ order the schema demands. An item that cannot be exported validly is never emitt
 memory does not grow with the size of the portfolio. docs/iati.md maps every field.
 """
 
+import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind
-from programmes.models import Country, Programme, ProgrammePartner
+from programmes.models import Programme, ProgrammePartner, iati_problems_of
 from windows.models import Theme
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -57,54 +60,19 @@ class Skipped:
 
 
 def _published_outputs():
-    return (
-        Output.objects.published()
-        .filter(
-            Q(jwp__isnull=True) | Q(jwp__in=JointWorkProgramme.objects.published()),
-            Q(programme__isnull=True) | Q(programme__in=Programme.objects.published()),
-        )
-        .filter(~Q(file="") | ~Q(url=""))
-        .order_by("date", "title")
-    )
+    """Public outputs with something to link to."""
+    return Output.objects.public().filter(~Q(file="") | ~Q(url="")).order_by("date", "title")
 
 
 def programmes_for_export(queryset=None):
+    """``queryset`` (a programme list; by default every published programme) in document
+    order. The activities are read from it in chunks of plain rows (``programme_facts``)."""
     queryset = Programme.objects.published() if queryset is None else queryset
-    published_lessons = Lesson.objects.published().filter(
-        jwp__in=JointWorkProgramme.objects.published()
-    )
-    return (
-        queryset.select_related("parent")
-        .prefetch_related(
-            Prefetch("countries", queryset=Country.objects.order_by("iso2")),
-            Prefetch("themes", queryset=Theme.objects.order_by("dac_sector_code", "slug")),
-            Prefetch(
-                "partners",
-                queryset=ProgrammePartner.objects.select_related("organisation").order_by(
-                    "role", "organisation__name"
-                ),
-            ),
-            Prefetch(
-                "children",
-                queryset=Programme.objects.published().order_by("iati_identifier"),
-                to_attr="published_children",
-            ),
-            Prefetch("outputs", queryset=_published_outputs(), to_attr="exported_outputs"),
-            Prefetch(
-                "lessons",
-                queryset=published_lessons.select_related("jwp"),
-                to_attr="exported_lessons",
-            ),
-        )
-        .order_by("iati_identifier")
-    )
+    return queryset.select_related(None).prefetch_related(None).order_by("iati_identifier")
 
 
 def jwps_for_export(queryset=None):
     queryset = JointWorkProgramme.objects.published() if queryset is None else queryset
-    published_lessons = Lesson.objects.published().filter(
-        programme__in=Programme.objects.published()
-    )
     return queryset.prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("dac_sector_code", "slug")),
         Prefetch(
@@ -116,10 +84,190 @@ def jwps_for_export(queryset=None):
         Prefetch("outputs", queryset=_published_outputs(), to_attr="exported_outputs"),
         Prefetch(
             "lessons",
-            queryset=published_lessons.select_related("programme"),
+            queryset=Lesson.objects.public().select_related("programme"),
             to_attr="exported_lessons",
         ),
     ).order_by("iati_identifier")
+
+
+# -- programmes as plain rows ---------------------------------------------------------------
+# A programme's activity is built from tuples read in chunks, never from model instances: at
+# 100,000 programmes, instances and Django's prefetching would cost most of the time.
+
+CHUNK = 2000
+PROGRAMME_COLUMNS = (
+    "pk",
+    "iati_identifier",
+    "title",
+    "summary",
+    "description",
+    "activity_status",
+    "currency",
+    "budget",
+    "planned_start",
+    "actual_start",
+    "planned_end",
+    "actual_end",
+    "updated_at",
+    "parent__iati_identifier",
+)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    org_type: str
+    iati_ref: str
+
+
+@dataclass(frozen=True)
+class OutputLink:
+    slug: str
+    title: str
+    summary: str
+    kind: str
+    language: str
+    date: object
+    file: str
+    url: str
+
+
+@dataclass
+class ProgrammeFacts:
+    """What one programme's activity shows."""
+
+    pk: int
+    iati_identifier: str
+    title: str
+    summary: str
+    description: str
+    activity_status: str
+    currency: str
+    budget: object
+    planned_start: object
+    actual_start: object
+    planned_end: object
+    actual_end: object
+    updated_at: object
+    parent_identifier: str | None
+    partners: list = field(default_factory=list)  # (role, Organisation)
+    countries: list = field(default_factory=list)
+    sector_codes: list = field(default_factory=list)
+    children: list = field(default_factory=list)  # identifiers of published children
+    outputs: list = field(default_factory=list)
+    sibling_jwps: set = field(default_factory=set)  # JWPs that took up a lesson of it
+
+    @property
+    def start_date(self):
+        return self.actual_start or self.planned_start
+
+    @property
+    def end_date(self):
+        return self.actual_end or self.planned_end
+
+    def iati_problems(self) -> list[str]:
+        return iati_problems_of(
+            text=self.description or self.summary,
+            has_partner=bool(self.partners),
+            dates=(self.planned_start, self.actual_start, self.planned_end, self.actual_end),
+            has_country=bool(self.countries),
+            sector_codes=self.sector_codes,
+        )
+
+
+def _chunks(queryset, columns) -> Iterator[list[tuple]]:
+    chunk = []
+    for row in queryset.values_list(*columns).iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _among(name: str, ids: list[int]) -> Q:
+    """``name`` is one of ``ids``: on PostgreSQL one array parameter (building a lookup of
+    2,000 values one by one would cost more than the query)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{name}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])})
+    return Q(**{f"{name}__in": ids})
+
+
+def _grouped(rows) -> dict:
+    groups: dict = {}
+    for key, *values in rows:
+        groups.setdefault(key, []).append(values[0] if len(values) == 1 else tuple(values))
+    return groups
+
+
+def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts]:
+    """The facts of every programme of ``queryset``, in its order, in a fixed number of
+    queries per chunk of CHUNK programmes. ``light``: only what ``iati_problems`` reads."""
+    Countries, Themes = Programme.countries.through, Programme.themes.through
+    for chunk in _chunks(queryset, PROGRAMME_COLUMNS):
+        ids = [row[0] for row in chunk]
+        partners = _grouped(
+            ProgrammePartner.objects.filter(_among("programme_id", ids))
+            .order_by("programme_id", "role", "organisation__name")
+            .values_list(
+                "programme_id",
+                "role",
+                "organisation__name",
+                "organisation__org_type",
+                "organisation__iati_ref",
+            )
+        )
+        countries = _grouped(
+            Countries.objects.filter(_among("programme_id", ids))
+            .order_by("programme_id", "country__iso2")
+            .values_list("programme_id", "country__iso2")
+        )
+        sectors = _grouped(
+            Themes.objects.filter(_among("programme_id", ids))
+            .exclude(theme__dac_sector_code="")
+            .values_list("programme_id", "theme__dac_sector_code")
+        )
+        if not light:
+            children = _grouped(
+                Programme.objects.published()
+                .filter(_among("parent_id", ids))
+                .order_by("iati_identifier")
+                .values_list("parent_id", "iati_identifier")
+            )
+            outputs = _grouped(
+                _published_outputs()
+                .filter(_among("programme_id", ids))
+                .values_list(
+                    "programme_id",
+                    "slug",
+                    "title",
+                    "summary",
+                    "kind",
+                    "language",
+                    "date",
+                    "file",
+                    "url",
+                )
+            )
+            lessons = _grouped(
+                Lesson.objects.public()
+                .filter(_among("programme_id", ids))
+                .values_list("programme_id", "jwp__iati_identifier")
+            )
+        for row in chunk:
+            facts = ProgrammeFacts(*row)
+            facts.partners = [
+                (role, Organisation(name, org_type, ref))
+                for role, name, org_type, ref in partners.get(facts.pk, [])
+            ]
+            facts.countries = countries.get(facts.pk, [])
+            facts.sector_codes = sorted(set(sectors.get(facts.pk, [])))
+            if not light:
+                facts.children = children.get(facts.pk, [])
+                facts.outputs = [OutputLink(*link) for link in outputs.get(facts.pk, [])]
+                facts.sibling_jwps = set(lessons.get(facts.pk, []))
+            yield facts
 
 
 # -- what makes an item exportable ---------------------------------------------------------
@@ -130,6 +278,8 @@ def _programme_dates(programme) -> dict[str, object]:
 
 
 def _sector_codes(obj) -> list[str]:
+    if hasattr(obj, "sector_codes"):
+        return obj.sector_codes
     return sorted({theme.dac_sector_code for theme in obj.themes.all() if theme.dac_sector_code})
 
 
@@ -180,10 +330,11 @@ def _sectors(parent, obj):
 
 
 def _document_links(parent, outputs, base_url: str):
+    download = _download_url(base_url)
     for output in outputs:
         if output.file:
-            url = base_url + reverse("output-download", kwargs={"slug": output.slug})
-            file_format = _file_format(output.file.name)
+            url = download.replace("__slug__", output.slug)
+            file_format = _file_format(getattr(output.file, "name", output.file))
         else:
             url, file_format = output.url, "text/html"
         link = etree.SubElement(parent, "document-link", url=url, format=file_format)
@@ -194,6 +345,12 @@ def _document_links(parent, outputs, base_url: str):
         etree.SubElement(link, "language", code=output.language)
         if output.date:
             etree.SubElement(link, "document-date", **{"iso-date": output.date.isoformat()})
+
+
+@functools.lru_cache(maxsize=8)
+def _download_url(base_url: str) -> str:
+    """The address of an output's file, with ``__slug__`` for its slug (reversed once)."""
+    return base_url + reverse("output-download", kwargs={"slug": "__slug__"})
 
 
 def _file_format(name: str) -> str:
@@ -222,25 +379,28 @@ def _activity(obj, *, hierarchy: str, currency: str = ""):
     return activity
 
 
-def programme_element(programme, *, base_url: str, exported: frozenset[str] = frozenset()):
+def programme_element(
+    programme: ProgrammeFacts, *, base_url: str, exported: frozenset[str] = frozenset()
+):
     """``exported``: identifiers of the activities in the same document, the only ones a
     ``related-activity`` may point to."""
-    parent_linked = programme.parent is not None and programme.parent.iati_identifier in exported
+    parent = programme.parent_identifier
+    parent_linked = parent is not None and parent in exported
     activity = _activity(
         programme, hierarchy="2" if parent_linked else "1", currency=programme.currency
     )
-    for partner in programme.partners.all():
-        _participating_org(activity, partner.organisation, partner.role)
+    for role, organisation in programme.partners:
+        _participating_org(activity, organisation, role)
     etree.SubElement(activity, "activity-status", code=programme.activity_status)
     for name, value in _programme_dates(programme).items():
         if value:
             etree.SubElement(
                 activity, "activity-date", type=DATE_TYPES[name], **{"iso-date": value.isoformat()}
             )
-    countries = list(programme.countries.all())
+    countries = programme.countries
     shares = split_percentages(len(countries)) if len(countries) > 1 else [None]
     for country, share in zip(countries, shares, strict=False):
-        attributes = {"code": country.iso2}
+        attributes = {"code": country}
         if share is not None:
             attributes["percentage"] = str(share)
         etree.SubElement(activity, "recipient-country", **attributes)
@@ -256,18 +416,15 @@ def programme_element(programme, *, base_url: str, exported: frozenset[str] = fr
             budget, "value", currency=programme.currency, **{"value-date": start.isoformat()}
         )
         value.text = f"{programme.budget:.2f}"
-    _document_links(activity, programme.exported_outputs, base_url)
-    parent = programme.parent
-    if parent is not None and parent.iati_identifier in exported:
-        _related(activity, parent.iati_identifier, RELATED_PARENT)
-    for child in programme.published_children:
-        if child.iati_identifier in exported:
-            _related(activity, child.iati_identifier, RELATED_CHILD)
-    for jwp in sorted(
-        {lesson.jwp for lesson in programme.exported_lessons}, key=lambda j: j.iati_identifier
-    ):
-        if jwp.iati_identifier in exported:
-            _related(activity, jwp.iati_identifier, RELATED_SIBLING)
+    _document_links(activity, programme.outputs, base_url)
+    if parent_linked:
+        _related(activity, parent, RELATED_PARENT)
+    for child in programme.children:
+        if child in exported:
+            _related(activity, child, RELATED_CHILD)
+    for jwp in sorted(programme.sibling_jwps):
+        if jwp in exported:
+            _related(activity, jwp, RELATED_SIBLING)
     return activity
 
 
@@ -309,17 +466,15 @@ def exportable(items: Iterable, skipped: list[Skipped]) -> Iterator:
 
 def _exportable_identifiers(programmes, jwps) -> frozenset[str]:
     """Identifiers of every activity the document will hold: one light pass (a fixed number
-    of queries) before the full one, so links never point outside the document."""
-    identifiers = set()
-    for queryset, related in (
-        (programmes, ("partners", "countries", "themes")),
-        (jwps, ("memberships", "themes")),
-    ):
-        for obj in (
-            queryset.prefetch_related(None).prefetch_related(*related).iterator(chunk_size=500)
-        ):
-            if not obj.iati_problems():
-                identifiers.add(obj.iati_identifier)
+    of queries per chunk) before the full one, so links never point outside the document."""
+    identifiers = {
+        facts.iati_identifier
+        for facts in programme_facts(programmes, light=True)
+        if not facts.iati_problems()
+    }
+    for jwp in jwps.prefetch_related(None).prefetch_related("memberships", "themes"):
+        if not jwp.iati_problems():
+            identifiers.add(jwp.iati_identifier)
     return frozenset(identifiers)
 
 
@@ -345,7 +500,7 @@ def activities_document(
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         + f'<iati-activities version="{IATI_VERSION}" generated-datetime="{generated}">\n'.encode()
     )
-    for programme in exportable(programmes.iterator(chunk_size=200), skipped):
+    for programme in exportable(programme_facts(programmes), skipped):
         yield etree.tostring(
             programme_element(programme, base_url=base_url, exported=exported),
             encoding="UTF-8",

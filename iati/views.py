@@ -11,9 +11,10 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
 from jwp.models import JointWorkProgramme
-from programmes.api.filters import ProgrammeFilter
+from programmes.filters import ProgrammeFilter
 from programmes.models import Programme
-from publishing.api.filters import StrictFilterBackend
+from programmes.selectors import programme_list
+from publishing.api.filters import StrictFilterBackend, filter_parameters
 
 from .export import (
     NothingToExport,
@@ -45,14 +46,15 @@ class ActivitiesXMLView(generics.GenericAPIView):
     cannot be exported validly are left out and listed in the admin."""
 
     queryset = Programme.objects.none()
-    filterset_class = ProgrammeFilter
+    filterset_class = ProgrammeFilter  # the vocabulary: documents the parameters
+    filtered_by_selector = True
     filter_backends = [StrictFilterBackend]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = _AnyAccept
     pagination_class = None
 
     def get_queryset(self):
-        return Programme.objects.published()
+        return programme_list(filters=filter_parameters(self.request))
 
     @extend_schema(
         responses={

@@ -6,17 +6,13 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import FileResponse, HttpRequest, QueryDict
+from django.http import FileResponse
 from django.utils import timezone
-from rest_framework import exceptions
-from rest_framework.request import Request
-from rest_framework.versioning import NamespaceVersioning
 
 from iati.export import (
     NothingToExport,
@@ -25,17 +21,16 @@ from iati.export import (
     programmes_for_export,
 )
 from jwp.models import JointWorkProgramme
-from programmes.api.filters import ProgrammeFilter
-from programmes.api.serializers import ProgrammeListSerializer
-from programmes.models import Programme
-from programmes.selectors import with_list_relations
-from publishing.api.csv import columns_of, csv_lines, flatten
+from programmes.filters import ProgrammeFilter
+from programmes.rows import COLUMN_NAMES, programme_rows
+from programmes.selectors import programme_list
+from publishing.csv import csv_lines
 
 from .models import ExportFormat, ExportJob, Job, JobState, PublicFile, PublicFileKind
 
 logger = logging.getLogger(__name__)
 
-# Filters an export accepts: those of /api/v1/programmes/, without the paging ones.
+# Filters an export accepts: those of /api/v1/programmes/ (the programme vocabulary).
 EXPORT_FILTERS = frozenset(ProgrammeFilter.base_filters)
 # Errors worth a retry: the job goes back to the queue instead of failing.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -49,30 +44,8 @@ CONTENT_TYPES = {
 EXTENSIONS = {ExportFormat.CSV: "csv", ExportFormat.XLSX: "xlsx", ExportFormat.IATI: "xml"}
 
 
-class _SiteRequest(HttpRequest):
-    """A request for the site's public address (settings.SITE_URL), so that serializers build
-    the same absolute links outside a request as in one."""
-
-    def __init__(self):
-        super().__init__()
-        parts = urlsplit(settings.SITE_URL)
-        self._scheme = parts.scheme or "http"
-        self._host = parts.netloc
-        self.method = "GET"
-        self.path = self.path_info = "/api/v1/programmes/"
-
-    def _get_scheme(self):
-        return self._scheme
-
-    def get_host(self):
-        return self._host
-
-
-def site_request() -> Request:
-    request = Request(_SiteRequest())
-    request.version = "v1"
-    request.versioning_scheme = NamespaceVersioning()
-    return request
+class InvalidFilters(ValidationError):
+    """The filters of an export, by name, with what is wrong with each."""
 
 
 # -- filters -----------------------------------------------------------------------------------
@@ -80,48 +53,31 @@ def site_request() -> Request:
 
 def export_filters_clean(raw: dict) -> dict[str, str]:
     """The filters of an export, checked as /api/v1/programmes/ checks its query string: an
-    unknown name or a malformed value raises a ValidationError that names it. Lists of values
-    are joined with commas (``["gender", "migration"]`` is ``gender,migration``)."""
+    unknown name or a malformed value raises InvalidFilters naming it. Lists of values are
+    joined with commas (``["gender", "migration"]`` is ``gender,migration``)."""
     if not isinstance(raw, dict):
-        raise exceptions.ValidationError({"filters": ["Must be an object of filter names."]})
+        raise ValidationError({"filters": ["Must be an object of filter names."]})
     cleaned, errors = {}, {}
     for name, value in raw.items():
-        if name not in EXPORT_FILTERS:
-            errors[name] = [f"Unknown filter. Allowed: {', '.join(sorted(EXPORT_FILTERS))}."]
-            continue
         if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
             value = ",".join(str(item) for item in value)
         if not isinstance(value, str | int) or isinstance(value, bool):
             errors[name] = ["Must be a string or a list of strings."]
             continue
         cleaned[name] = str(value)
-    if errors:
-        raise exceptions.ValidationError({"filters": errors})
-    _filtered(Programme.objects.none(), cleaned)  # malformed values and unknown slugs
-    return cleaned
-
-
-def _filtered(queryset, filters: dict[str, str]):
-    data = QueryDict(mutable=True)
-    data.update(filters)
-    filterset = ProgrammeFilter(data=data, queryset=queryset)
-    if not filterset.is_valid():
-        raise exceptions.ValidationError({"filters": filterset.errors})
     try:
-        return filterset.qs
-    except exceptions.ValidationError as error:
-        raise exceptions.ValidationError({"filters": error.detail}) from error
+        programme_list(filters=cleaned)  # unknown names, malformed values and unknown slugs
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise InvalidFilters(errors)
+    return cleaned
 
 
 def export_queryset(job: ExportJob):
     """The programmes an export holds. IATI files are public data: published items only."""
-    queryset = Programme.objects.all()
-    if not job.include_unpublished or job.format == ExportFormat.IATI:
-        queryset = queryset.published()
-    queryset = _filtered(queryset, job.filters)
-    if "ordering" not in job.filters:
-        queryset = queryset.order_by("title", "pk")
-    return queryset
+    public = not job.include_unpublished or job.format == ExportFormat.IATI
+    return programme_list(filters=job.filters, public=public)
 
 
 # -- creating and running jobs --------------------------------------------------------------
@@ -189,11 +145,11 @@ def export_job_create(
     *, user, format: str, filters: dict, include_unpublished: bool = False
 ) -> ExportJob:
     """Records an export job and queues it. ``include_unpublished`` only for staff who may see
-    drafts; the caller decides (the API through ``sees_unpublished``)."""
+    drafts; the caller decides (the API through ``publishing.preview.may_preview``)."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied("Exports need an account.")
     if format not in ExportFormat.values:
-        raise exceptions.ValidationError(
+        raise ValidationError(
             {"format": [f"Unknown format. Allowed: {', '.join(ExportFormat.values)}."]}
         )
     job = ExportJob.objects.create(
@@ -218,23 +174,14 @@ def _progress_reporter(job: ExportJob, total: int) -> Callable[[int], None]:
     return report
 
 
-def _rows(queryset) -> Iterator[dict]:
-    # One serializer for every row: building its fields is most of the cost of a row.
-    serializer = ProgrammeListSerializer(
-        context={"request": site_request(), "sees_unpublished": True}
-    )
-    for programme in queryset.iterator(chunk_size=500):
-        yield flatten(serializer.to_representation(programme))
-
-
-def _columns() -> list[str]:
-    return columns_of(ProgrammeListSerializer(context={"request": site_request()}))
+def _rows(queryset) -> Iterator[list]:
+    return programme_rows(queryset, base_url=settings.SITE_URL)
 
 
 def _write_csv(out, queryset, report) -> int:
     count = 0
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    lines = csv_lines(_columns(), _counting(_rows(with_list_relations(queryset)), report))
+    lines = csv_lines(COLUMN_NAMES, _counting(_rows(queryset), report))
     for line in lines:
         text.write(line)
         count += 1
@@ -259,11 +206,10 @@ def _write_xlsx(out, queryset, report) -> int:
             return text
         return value
 
-    columns = _columns()
-    sheet.append(columns)
+    sheet.append(COLUMN_NAMES)
     count = 0
-    for row in _counting(_rows(with_list_relations(queryset)), report):
-        sheet.append([cell(row.get(column, "")) for column in columns])
+    for row in _counting(_rows(queryset), report):
+        sheet.append([cell(value) for value in row])
         count += 1
     workbook.save(out)
     return count
@@ -287,7 +233,7 @@ def _write_iati(out, queryset, report, *, jwps=None) -> int:
     return count
 
 
-def _counting(rows: Iterable[dict], report) -> Iterator[dict]:
+def _counting(rows: Iterable, report) -> Iterator:
     for done, row in enumerate(rows, start=1):
         yield row
         report(done)
@@ -344,8 +290,11 @@ def export_job_run(*, job_id) -> ExportJob | None:
 def _describe(error: Exception) -> str:
     if isinstance(error, NothingToExport):
         return str(error)
-    if isinstance(error, exceptions.ValidationError):
-        return f"Invalid filters: {error.detail}"
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        problems = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+        return f"Invalid filters: {problems}"
     return f"{type(error).__name__}: {error}"[:2000]
 
 
@@ -370,16 +319,19 @@ def export_job_file_response(job: ExportJob) -> FileResponse:
 # -- public download files -------------------------------------------------------------------
 
 
-def public_files_regenerate() -> list[PublicFile]:
-    """Writes the full published portfolio as IATI XML and as CSV, the files the site links
-    to, and returns those written. A new file replaces the old only once it is complete; an
-    IATI file with no exportable activity would be invalid, so the old one then stays."""
+def public_files_regenerate(*, formats=None) -> list[PublicFile]:
+    """Writes the full published portfolio as IATI XML and as CSV (or only the ``formats``
+    given), the files the site links to, and returns those written. A new file replaces the old
+    only once it is complete; an IATI file with no exportable activity would be invalid, so
+    the old one then stays."""
     results = []
     for kind, format, writer in (
         (PublicFileKind.IATI, ExportFormat.IATI, _write_iati_portfolio),
         (PublicFileKind.CSV, ExportFormat.CSV, _write_csv),
     ):
-        queryset = Programme.objects.published().order_by("title", "pk")
+        if formats is not None and format not in formats:
+            continue
+        queryset = programme_list()
         with tempfile.TemporaryFile() as out:
             try:
                 rows = writer(out, queryset, lambda done: None)

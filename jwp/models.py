@@ -195,6 +195,8 @@ LINK_CHECK_FIELDS = ("link_status", "link_checked_at", "link_error")
 class Output(Publishable):
     """A knowledge product, owned by a JWP (optionally one of its phases) or a programme."""
 
+    public_owners = ("jwp", "programme")
+
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OutputKind.choices)
@@ -288,6 +290,8 @@ class Output(Publishable):
 
 class Lesson(Publishable):
     """The funnel made visible: a lesson from a Country/City programme taken up by a JWP."""
+
+    public_owners = ("programme", "jwp")
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)

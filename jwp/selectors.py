@@ -1,22 +1,32 @@
-"""Read queries for JWPs, outputs and lessons, shared by the site, feeds and the API."""
+"""Read queries for JWPs, outputs and lessons, shared by the site, the feeds, the API and the
+IATI file. What is public comes from ``.published()`` and ``.public()``, nowhere else."""
 
-from django import forms
+from collections.abc import Mapping
+
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.db.models.functions import ExtractYear
 
-from programmes.models import Programme
+from publishing.cache import public_aggregate
+from publishing.facets import Facet, FacetValue, facet_counts
+from publishing.models import published_condition
 from windows.models import Theme
 
+from .filters import OutputFilter
 from .models import JointWorkProgramme, Lesson, Membership, Output, OutputKind, Phase
+
+OUTPUT_FACETS = (
+    Facet("kind", "kind", labels=dict(OutputKind.choices)),
+    Facet("theme", "themes__slug", "themes__name"),
+    Facet("year", ExtractYear("date"), order="-value"),
+    Facet("jwp", "jwp__slug", "jwp__title"),
+    Facet("programme", "programme__slug", "programme__title"),
+)
 
 
 def jwp_list() -> QuerySet[JointWorkProgramme]:
-    published_outputs = Output.objects.published()
     return (
         JointWorkProgramme.objects.published()
-        .annotate(
-            output_count=Count("outputs", filter=Q(outputs__in=published_outputs), distinct=True)
-        )
+        .annotate(output_count=Count("outputs", filter=_public_output_of_jwp(), distinct=True))
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("order", "name")),
             Prefetch(
@@ -30,13 +40,16 @@ def jwp_list() -> QuerySet[JointWorkProgramme]:
     )
 
 
-def jwp_detail(*, slug: str, include_unpublished: bool = False) -> JointWorkProgramme:
-    base = (
-        JointWorkProgramme.objects.all()
-        if include_unpublished
-        else (JointWorkProgramme.objects.published())
+def _public_output_of_jwp() -> Q:
+    """An output of the (published) JWP being counted that is public itself."""
+    return published_condition("outputs__") & (
+        Q(outputs__programme__isnull=True) | published_condition("outputs__programme__")
     )
-    outputs = Output.objects.published().order_by("-date", "title")
+
+
+def jwp_detail(*, slug: str, public: bool = True) -> JointWorkProgramme:
+    base = JointWorkProgramme.objects.published() if public else JointWorkProgramme.objects
+    outputs = Output.objects.public().order_by("-date", "title")
     return base.prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("order", "name")),
         Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
@@ -44,106 +57,84 @@ def jwp_detail(*, slug: str, include_unpublished: bool = False) -> JointWorkProg
         Prefetch("outputs", queryset=outputs, to_attr="published_outputs"),
         Prefetch(
             "lessons",
-            queryset=Lesson.objects.published()
-            .filter(programme__in=Programme.objects.published())
+            queryset=Lesson.objects.public()
             .select_related("programme__instrument")
             .prefetch_related("programme__countries"),
         ),
     ).get(slug=slug)
 
 
-class OutputFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    kind = forms.MultipleChoiceField(choices=OutputKind.choices, required=False, label=_("Kind"))
-    theme = forms.ModelMultipleChoiceField(
-        Theme.objects.all(), to_field_name="slug", required=False, label=_("Theme")
-    )
-    year = forms.TypedMultipleChoiceField(
-        coerce=int,
-        required=False,
-        label=_("Year"),
-        choices=[(str(year), str(year)) for year in range(1999, 2100)],
-    )
-    jwp = forms.ModelMultipleChoiceField(
-        JointWorkProgramme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        label=_("Joint Work Programme"),
-    )
-    programme = forms.ModelMultipleChoiceField(
-        Programme.objects.all(), to_field_name="slug", required=False, label=_("Programme")
-    )
-
-    FACETS = ("kind", "theme", "year", "jwp", "programme")
+def output_vocabulary(filters: Mapping | None) -> OutputFilter:
+    return OutputFilter.checked(filters)
 
 
-def output_list(*, filters: dict) -> QuerySet[Output]:
-    queryset = Output.objects.published().filter(
-        Q(jwp__isnull=True) | Q(jwp__in=JointWorkProgramme.objects.published()),
-        Q(programme__isnull=True) | Q(programme__in=Programme.objects.published()),
-    )
-    lookups = {
-        "kind": "kind__in",
-        "theme": "themes__in",
-        "year": "date__year__in",
-        "jwp": "jwp__in",
-        "programme": "programme__in",
-    }
-    for name, lookup in lookups.items():
-        if filters.get(name):
-            queryset = queryset.filter(**{lookup: filters[name]})
-    text = (filters.get("q") or "").strip()
-    if text:
-        queryset = queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text))
-    return (
-        Output.objects.filter(pk__in=queryset.values("pk"))
-        .select_related("jwp", "programme", "phase")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order", "name")))
-        .order_by("-date", "title")
+def output_list(*, filters: Mapping | None = None, public: bool = True) -> QuerySet[Output]:
+    """Outputs matching ``filters`` (``OutputFilter``), public ones only unless ``public`` is
+    False; newest first unless ``ordering`` says otherwise."""
+    vocabulary = output_vocabulary(filters)
+    queryset = vocabulary.apply(Output.objects.public() if public else Output.objects.all())
+    if not vocabulary.cleaned().get("ordering"):
+        queryset = queryset.order_by("-date", "title", "pk")
+    return with_output_relations(queryset)
+
+
+def with_output_relations(queryset: QuerySet[Output]) -> QuerySet[Output]:
+    return queryset.select_related("jwp", "programme", "phase").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("order", "name"))
     )
 
 
-def output_facets(*, selected: dict) -> dict[str, list[tuple[str, str, int, bool]]]:
-    """Values of each output facet with the number of published outputs (one query each)."""
-    published = output_list(filters={})
-    facets = {}
-    specs = {
-        "kind": ("kind", None),
-        "theme": ("themes__slug", "themes__name"),
-        "year": ("date__year", None),
-        "jwp": ("jwp__slug", "jwp__title"),
-        "programme": ("programme__slug", "programme__title"),
-    }
-    kinds = dict(OutputKind.choices)
-    for name, (value_path, label_path) in specs.items():
-        paths = [value_path] + ([label_path] if label_path else [])
-        rows = (
-            published.exclude(**{f"{value_path}__isnull": True})
-            .values(*paths)
-            .annotate(n=Count("pk", distinct=True))
-            .order_by(*(["-" + value_path] if name == "year" else [label_path or value_path]))
-        )
-        chosen = {str(value) for value in selected.get(name, [])}
-        facets[name] = [
-            (
-                str(row[value_path]),
-                str(row[label_path])
-                if label_path
-                else str(kinds.get(row[value_path], row[value_path])),
-                row["n"],
-                str(row[value_path]) in chosen,
+def output_facets(*, filters: Mapping | None, selected: Mapping) -> dict[str, list[FacetValue]]:
+    """The knowledge library's facets, counted as the programme list's are."""
+    vocabulary = output_vocabulary(filters)
+    active = {name for name, value in vocabulary.cleaned().items() if value not in (None, "", [])}
+    active -= {"ordering"}
+
+    def counted(facet, queryset):
+        if active <= {facet.name}:
+            return public_aggregate(
+                f"output-facet:{facet.name}", lambda: facet.count(Output.objects.public())
             )
-            for row in rows
-        ]
-    return facets
+        return facet.count(queryset)
+
+    return facet_counts(
+        facets=OUTPUT_FACETS,
+        vocabulary=vocabulary,
+        base=Output.objects.public(),
+        selected=selected,
+        counted=counted,
+    )
 
 
-def output_detail(*, slug: str, include_unpublished: bool = False) -> Output:
-    base = Output.objects.all() if include_unpublished else output_list(filters={})
+def output_detail(*, slug: str, public: bool = True) -> Output:
+    base = Output.objects.public() if public else Output.objects.all()
     return (
         base.select_related("jwp", "programme", "phase").prefetch_related("themes").get(slug=slug)
     )
 
 
 def latest_outputs(limit: int = 6) -> QuerySet[Output]:
-    return output_list(filters={})[:limit]
+    return with_output_relations(Output.objects.public().order_by("-date", "title", "pk"))[:limit]
+
+
+def programme_outputs() -> Prefetch:
+    """The public outputs a programme's page lists (for ``programme_detail(prefetch=...)``)."""
+    return Prefetch(
+        "outputs",
+        queryset=with_output_relations(Output.objects.public().order_by("-date", "title")),
+        to_attr="public_outputs",
+    )
+
+
+def programme_lessons() -> Prefetch:
+    return Prefetch(
+        "lessons",
+        queryset=Lesson.objects.public().select_related("jwp").order_by("title"),
+        to_attr="public_lessons",
+    )
+
+
+def funnel_lessons() -> QuerySet[Lesson]:
+    return (
+        Lesson.objects.public().select_related("programme", "jwp").order_by("jwp__title", "title")
+    )

@@ -2,16 +2,28 @@ import mimetypes
 from pathlib import Path
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from programmes.views import can_preview
+from publishing.preview import may_preview
 
 from . import selectors
+from .filters import OutputFilter
 from .models import JointWorkProgramme, Output
+
+LABELS = {
+    "search": gettext_lazy("Search"),
+    "kind": gettext_lazy("Kind"),
+    "theme": gettext_lazy("Theme"),
+    "year": gettext_lazy("Year"),
+    "jwp": gettext_lazy("Joint Work Programme"),
+    "programme": gettext_lazy("Programme"),
+}
 
 
 def jwp_list(request):
@@ -21,7 +33,7 @@ def jwp_list(request):
 def jwp_detail(request, slug):
     try:
         jwp = selectors.jwp_detail(
-            slug=slug, include_unpublished=can_preview(request, JointWorkProgramme)
+            slug=slug, public=not may_preview(request.user, JointWorkProgramme)
         )
     except JointWorkProgramme.DoesNotExist:
         raise Http404(_("No published Joint Work Programme here.")) from None
@@ -48,36 +60,50 @@ def jwp_detail(request, slug):
     )
 
 
-def output_list(request):
-    form = selectors.OutputFilterForm(request.GET)
-    if form.is_valid():
-        filters = form.cleaned_data
-    else:
+def _output_filters(request) -> QueryDict:
+    """The knowledge library's filters (``q`` is the site's name for ``search``); the bad ones
+    are named in a message and left out."""
+    data = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        target = "search" if name == "q" else name
+        if target in OutputFilter.base_filters and target != "ordering":
+            data.setlist(target, values)
+    try:
+        selectors.output_vocabulary(data)
+    except ValidationError as error:
         messages.warning(
             request,
             _("Some filters could not be used and were ignored: %(fields)s.")
-            % {"fields": ", ".join(str(form.fields[name].label) for name in form.errors)},
+            % {"fields": ", ".join(str(LABELS.get(name, name)) for name in error.message_dict)},
         )
-        filters = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
-    page = Paginator(selectors.output_list(filters=filters), 24).get_page(request.GET.get("page"))
-    selected = {name: request.GET.getlist(name) for name in form.FACETS}
+        for name in error.message_dict:
+            data.pop(name, None)
+    return data
+
+
+def output_list(request):
+    data = _output_filters(request)
+    queryset = selectors.output_list(filters=data)
+    page = Paginator(queryset, 24).get_page(request.GET.get("page"))
+    selected = {
+        name: [item for value in data.getlist(name) for item in value.split(",")] for name in data
+    }
     return render(
         request,
         "jwp/output_list.html",
         {
-            "form": form,
             "page": page,
-            "facets": selectors.output_facets(selected=selected),
-            "facet_labels": {name: form.fields[name].label for name in form.FACETS},
-            "query": filters.get("q", ""),
-            "is_filtered": any(filters.get(name) for name in (*form.FACETS, "q")),
+            "facets": selectors.output_facets(filters=data, selected=selected),
+            "facet_labels": LABELS,
+            "query": data.get("search", ""),
+            "is_filtered": bool(data),
         },
     )
 
 
 def _get_output(request, slug) -> Output:
     try:
-        return selectors.output_detail(slug=slug, include_unpublished=can_preview(request, Output))
+        return selectors.output_detail(slug=slug, public=not may_preview(request.user, Output))
     except Output.DoesNotExist:
         raise Http404(_("No published output here.")) from None
 

@@ -3,7 +3,8 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from jwp.selectors import output_list
+from jwp.models import Output
+from jwp.selectors import with_output_relations
 
 
 class OutputFeed(Feed):
@@ -15,7 +16,7 @@ class OutputFeed(Feed):
     link = reverse_lazy("output-list")
 
     def items(self):
-        return output_list(filters={}).order_by("-published_at")[:30]
+        return with_output_relations(Output.objects.public()).order_by("-published_at")[:30]
 
     def item_title(self, item):
         return item.title

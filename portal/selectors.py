@@ -1,26 +1,41 @@
-"""Figures and charts of the home page and the how-we-work page (published content only)."""
+"""Figures and charts of the home page and the how-we-work page (published content only).
+
+They change only when published content does, so each is computed once per publication
+version (``public_aggregate``), with one aggregate query per figure or chart.
+"""
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from jwp.models import JointWorkProgramme, Lesson
-from jwp.selectors import output_list
-from programmes.models import City, Country, Programme
-from programmes.selectors import published_programmes
+from jwp.models import JointWorkProgramme, Output
+from programmes.filters import START
+from programmes.models import City, Programme
+from publishing.cache import public_aggregate
+from publishing.models import published_condition
 from windows.models import FundingWindow, Instrument, Theme
 
 from .charts import bar_chart
 
 ACTIVE = ("2", "3")  # IATI implementation and finalisation
+PUBLISHED = published_condition("programme__")  # on a programme's link table
+
+
+def _links(field):
+    """The link table of a programme relation, restricted to published programmes."""
+    return getattr(Programme, field).through.objects.filter(PUBLISHED)
 
 
 def headline_figures() -> dict:
+    return public_aggregate("headline-figures", _headline_figures)
+
+
+def _headline_figures() -> dict:
     programmes = Programme.objects.published()
     totals = programmes.aggregate(
-        active=Count("pk", filter=Q(activity_status__in=ACTIVE)),
-        total=Count("pk"),
+        active=Count("pk", filter=Q(activity_status__in=ACTIVE)), total=Count("pk")
     )
     budgets = list(
         programmes.exclude(budget=None)
@@ -28,13 +43,14 @@ def headline_figures() -> dict:
         .annotate(total=Sum("budget"))
         .order_by("-total")
     )
+    city_ids = _links("cities").values("city").distinct()
     return {
         "programmes": totals["total"],
         "active_programmes": totals["active"],
-        "countries": Country.objects.filter(programmes__in=programmes).distinct().count(),
-        "cities": City.objects.filter(programmes__in=programmes).distinct().count(),
+        "countries": _links("countries").values("country").distinct().count(),
+        "cities": City.objects.filter(pk__in=city_ids).count(),
         "budgets": budgets,
-        "outputs": output_list(filters={}).count(),
+        "outputs": Output.objects.public().count(),
     }
 
 
@@ -43,49 +59,52 @@ def _list_url(**params) -> str:
 
 
 def portfolio_charts() -> list:
+    return public_aggregate("portfolio-charts", _portfolio_charts)
+
+
+def _portfolio_charts() -> list:
     """Programmes and budget (USD only: we never add up different currencies) by theme, by
     window and by start year, and programmes by country. One aggregate query each."""
-    published = Programme.objects.published()
-    usd = Q(currency="USD")
-    by_theme = list(
-        Theme.objects.annotate(
-            n=Count("programmes", filter=Q(programmes__in=published), distinct=True),
-            budget=Sum("programmes__budget", filter=Q(programmes__in=published.filter(usd))),
-        ).order_by("order", "name")
-    )
-    by_window = list(
-        FundingWindow.objects.annotate(
-            n=Count(
-                "instruments__programmes",
-                filter=Q(instruments__programmes__in=published),
-                distinct=True,
-            ),
-            budget=Sum(
-                "instruments__programmes__budget",
-                filter=Q(instruments__programmes__in=published.filter(usd)),
-            ),
-        ).order_by("order")
-    )
+    usd = Q(programme__currency="USD")
+    by_theme = {
+        row["theme"]: row
+        for row in _links("themes")
+        .values("theme")
+        .annotate(n=Count("pk"), budget=Sum("programme__budget", filter=usd))
+        .order_by()
+    }
+    themes = list(Theme.objects.order_by("order", "name"))
+    by_window = {
+        row["instrument__window"]: row
+        for row in Programme.objects.published()
+        .values("instrument__window")
+        .annotate(n=Count("pk"), budget=Sum("budget", filter=Q(currency="USD")))
+        .order_by()
+    }
+    windows = list(FundingWindow.objects.order_by("order"))
     by_year = list(
-        published_programmes()
+        Programme.objects.published()
+        .annotate(start_year=ExtractYear(START))
         .exclude(start_year=None)
         .values("start_year")
         .annotate(n=Count("pk"))
         .order_by("start_year")
     )
     by_country = list(
-        Country.objects.annotate(
-            n=Count("programmes", filter=Q(programmes__in=published), distinct=True)
-        )
-        .filter(n__gt=0)
-        .order_by("-n", "name")[:15]
+        _links("countries")
+        .values("country__iso2", "country__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country__name")[:15]
     )
+    empty = {"n": 0, "budget": None}
     return [
         bar_chart(
             id="programmes-by-theme",
             title=_("Programmes by theme"),
             description=_("Number of published programmes in each thematic focus area."),
-            rows=[(t.name, t.n, _list_url(theme=t.slug)) for t in by_theme],
+            rows=[
+                (t.name, by_theme.get(t.pk, empty)["n"], _list_url(theme=t.slug)) for t in themes
+            ],
             value_label=_("Programmes"),
         ),
         bar_chart(
@@ -95,21 +114,29 @@ def portfolio_charts() -> list:
                 "Sum of the budgets given in US dollars of the programmes in each "
                 "theme; a programme with several themes counts in each."
             ),
-            rows=[(t.name, t.budget or 0, _list_url(theme=t.slug)) for t in by_theme],
+            rows=[
+                (t.name, by_theme.get(t.pk, empty)["budget"] or 0, _list_url(theme=t.slug))
+                for t in themes
+            ],
             value_label=_("US$"),
         ),
         bar_chart(
             id="programmes-by-window",
             title=_("Programmes by funding window"),
             description=_("Number of published programmes in each funding window."),
-            rows=[(w.name, w.n, _list_url(window=w.slug)) for w in by_window],
+            rows=[
+                (w.name, by_window.get(w.pk, empty)["n"], _list_url(window=w.code)) for w in windows
+            ],
             value_label=_("Programmes"),
         ),
         bar_chart(
             id="budget-by-window",
             title=_("Budget by funding window (US$)"),
             description=_("Sum of the budgets given in US dollars, by funding window."),
-            rows=[(w.name, w.budget or 0, _list_url(window=w.slug)) for w in by_window],
+            rows=[
+                (w.name, by_window.get(w.pk, empty)["budget"] or 0, _list_url(window=w.code))
+                for w in windows
+            ],
             value_label=_("US$"),
         ),
         bar_chart(
@@ -123,37 +150,34 @@ def portfolio_charts() -> list:
             id="programmes-by-country",
             title=_("Programmes by country"),
             description=_("The countries with the most published programmes."),
-            rows=[(c.name, c.n, _list_url(country=c.iso2)) for c in by_country],
+            rows=[
+                (r["country__name"], r["n"], _list_url(country=r["country__iso2"]))
+                for r in by_country
+            ],
             value_label=_("Programmes"),
         ),
     ]
 
 
-def windows_with_instruments():
-    published = Programme.objects.published()
-    return (
+def windows_with_instruments() -> list[FundingWindow]:
+    return public_aggregate("windows-with-instruments", _windows_with_instruments)
+
+
+def _windows_with_instruments() -> list[FundingWindow]:
+    counts = dict(
+        Programme.objects.published()
+        .values_list("instrument__window")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    windows = list(
         FundingWindow.objects.prefetch_related(
             Prefetch("instruments", queryset=Instrument.objects.order_by("order", "name"))
-        )
-        .annotate(
-            programme_count=Count(
-                "instruments__programmes", filter=Q(instruments__programmes__in=published)
-            )
-        )
-        .order_by("order", "name")
+        ).order_by("order", "name")
     )
-
-
-def funnel_lessons():
-    return (
-        Lesson.objects.published()
-        .filter(
-            programme__in=Programme.objects.published(),
-            jwp__in=JointWorkProgramme.objects.published(),
-        )
-        .select_related("programme", "jwp")
-        .order_by("jwp__title", "title")
-    )
+    for window in windows:
+        window.programme_count = counts.get(window.pk, 0)
+    return windows
 
 
 def featured_jwps():
@@ -164,7 +188,3 @@ def featured_jwps():
 
 def themes():
     return Theme.objects.order_by("order", "name")
-
-
-def latest_outputs(limit=6):
-    return output_list(filters={}).select_related(None).select_related("jwp", "programme")[:limit]

@@ -1,10 +1,9 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from jwp.models import JointWorkProgramme
-from jwp.selectors import output_list
-from programmes.models import Programme
-from programmes.selectors import country_list
+from jwp.models import JointWorkProgramme, Output
+from programmes.models import Country, Programme
+from publishing.models import published_condition
 from windows.models import FundingWindow, Instrument, Theme
 
 
@@ -16,14 +15,17 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class PublishedSitemap(Sitemap):
-    """Only published items: the same ``.published()`` every public path uses."""
+class PublicSitemap(Sitemap):
+    """Only public items: the same ``.published()`` and ``.public()`` every public path uses.
+    Pages of 10,000 addresses; only the fields the addresses need are read."""
+
+    limit = 10_000
 
     def __init__(self, queryset):
         self.queryset = queryset
 
     def items(self):
-        return self.queryset
+        return self.queryset.only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, obj):
         return obj.updated_at
@@ -41,14 +43,16 @@ class CountrySitemap(Sitemap):
     """Countries with at least one published programme."""
 
     def items(self):
-        return country_list()
+        published = Programme.objects.filter(published_condition()).values("pk")
+        linked = Programme.countries.through.objects.filter(programme__in=published)
+        return Country.objects.filter(pk__in=linked.values("country")).order_by("pk")
 
 
 sitemaps = {
     "pages": StaticSitemap,
-    "programmes": PublishedSitemap(Programme.objects.published().order_by("pk")),
-    "jwps": PublishedSitemap(JointWorkProgramme.objects.published().order_by("pk")),
-    "outputs": PublishedSitemap(output_list(filters={}).order_by("pk")),
+    "programmes": PublicSitemap(Programme.objects.published()),
+    "jwps": PublicSitemap(JointWorkProgramme.objects.published()),
+    "outputs": PublicSitemap(Output.objects.public()),
     "countries": CountrySitemap,
     "windows": ReferenceSitemap(FundingWindow),
     "instruments": ReferenceSitemap(Instrument),

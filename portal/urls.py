@@ -1,6 +1,5 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
-from django.views.decorators.cache import cache_page
 
 from . import views
 from .feeds import OutputFeed
@@ -12,13 +11,22 @@ urlpatterns = [
     path("windows/<slug:slug>/", views.window_detail, name="window-detail"),
     path("instruments/<slug:slug>/", views.instrument_detail, name="instrument-detail"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("documents/<slug:slug>/", views.document_download, name="document-download"),
     path("feeds/outputs/", OutputFeed(), name="feed-outputs"),
+    # An index of sections, each in pages of at most 10,000 addresses (the protocol allows
+    # 50,000), cached like every public page.
     path(
         "sitemap.xml",
-        cache_page(60 * 15)(sitemap),
-        {"sitemaps": sitemaps},
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,15 +1,25 @@
+"""The site's pages that bring several apps together: the home and how-we-work pages, the pages
+of windows, instruments and themes, and the programme page (which shows outputs and lessons)."""
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jwp import selectors as jwp_selectors
 from jwp.views import file_download
-from programmes.selectors import published_programmes
+from programmes import selectors as programme_selectors
+from programmes.iati_codes import OrganisationRole
+from programmes.models import Programme
 from publishing.models import Document
+from publishing.preview import may_preview
 from windows.models import FundingWindow, Instrument, Theme
 
 from . import selectors
+
+CARDS = 12  # programmes shown on a window, instrument or theme page, before "see all"
 
 
 def home(request):
@@ -21,7 +31,7 @@ def home(request):
             "windows": selectors.windows_with_instruments(),
             "themes": selectors.themes(),
             "featured_jwps": selectors.featured_jwps(),
-            "latest_outputs": selectors.latest_outputs(),
+            "latest_outputs": jwp_selectors.latest_outputs(),
             "charts": selectors.portfolio_charts(),
         },
     )
@@ -33,7 +43,7 @@ def how_we_work(request):
         "portal/how_we_work.html",
         {
             "windows": selectors.windows_with_instruments(),
-            "lessons": selectors.funnel_lessons(),
+            "lessons": jwp_selectors.funnel_lessons(),
             "sop": Document.objects.published()
             .filter(slug="standard-operating-procedures")
             .first(),
@@ -41,15 +51,15 @@ def how_we_work(request):
     )
 
 
-def _programmes_of(**lookup):
-    return (
-        published_programmes()
-        .filter(**lookup)
-        .select_related("instrument")
-        .prefetch_related("countries")
-        .order_by("title")
-        .distinct()
-    )
+def _cards(*, parameter: str, value: str, **lookup) -> dict:
+    """The first programmes of a window, instrument or theme, their number and the link to all
+    of them in the filtered programme list."""
+    programmes = programme_selectors.programmes_of(**lookup)
+    return {
+        "programmes": programmes[:CARDS],
+        "total": programmes.count(),
+        "list_url": reverse("programme-list") + "?" + urlencode({parameter: value}),
+    }
 
 
 def window_detail(request, slug):
@@ -57,40 +67,96 @@ def window_detail(request, slug):
     return render(
         request,
         "portal/window_detail.html",
-        {"window": window, "programmes": _programmes_of(instrument__window=window)},
+        {
+            "window": window,
+            **_cards(parameter="window", value=window.code, instrument__window=window),
+        },
     )
 
 
 def instrument_detail(request, slug):
     instrument = get_object_or_404(Instrument.objects.select_related("window"), slug=slug)
-    from jwp.selectors import jwp_list
-
-    jwps = jwp_list() if instrument.kind == "jwp" else []
+    jwps = jwp_selectors.jwp_list() if instrument.kind == "jwp" else []
     return render(
         request,
         "portal/instrument_detail.html",
         {
             "instrument": instrument,
-            "programmes": _programmes_of(instrument=instrument),
             "jwps": jwps,
+            **_cards(parameter="instrument", value=instrument.slug, instrument=instrument),
         },
     )
 
 
 def theme_detail(request, slug):
-    from jwp.selectors import jwp_list, output_list
-
     theme = get_object_or_404(Theme, slug=slug)
     return render(
         request,
         "portal/theme_detail.html",
         {
             "theme": theme,
-            "programmes": _programmes_of(themes=theme),
-            "jwps": jwp_list().filter(themes=theme),
-            "outputs": output_list(filters={"theme": [theme]})[:12],
+            "jwps": jwp_selectors.jwp_list().filter(themes=theme),
+            "outputs": jwp_selectors.output_list(filters={"theme": theme.slug})[:12],
+            **_cards(parameter="theme", value=theme.slug, themes=theme),
         },
     )
+
+
+def programme_detail(request, slug):
+    try:
+        programme = programme_selectors.programme_detail(
+            slug=slug,
+            public=not may_preview(request.user, Programme),
+            prefetch=(jwp_selectors.programme_outputs(), jwp_selectors.programme_lessons()),
+        )
+    except Programme.DoesNotExist:
+        raise Http404(_("No published programme here.")) from None
+    partners_by_role = {}
+    for partner in programme.partners.all():
+        partners_by_role.setdefault(partner.get_role_display(), []).append(partner.organisation)
+    activities_by_level = {}
+    for activity in programme.activities.all():
+        activities_by_level.setdefault(activity.get_level_display(), []).append(activity)
+    parent = programme.parent
+    if parent is not None and not parent.is_published:
+        parent = None
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "parent": parent,
+            "partners_by_role": partners_by_role,
+            "activities_by_level": activities_by_level,
+            "outputs": programme.public_outputs,
+            "lessons": programme.public_lessons,
+            "preview": not programme.is_published,
+            "structured_data": _structured_data(request, programme, partners_by_role),
+        },
+    )
+
+
+def _structured_data(request, programme, partners_by_role) -> dict:
+    """schema.org description of the programme for search engines (rendered as JSON-LD)."""
+    funders = partners_by_role.get(OrganisationRole.FUNDING.label, [])
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Project",
+        "name": programme.title,
+        "description": programme.summary,
+        "url": request.build_absolute_uri(programme.get_absolute_url()),
+        "identifier": programme.iati_identifier,
+        "areaServed": [
+            {"@type": "Country", "name": country.name} for country in programme.countries.all()
+        ],
+        "funder": [{"@type": "Organization", "name": org.name} for org in funders],
+        "parentOrganization": {"@type": "Organization", "name": "Cities Alliance"},
+    }
+    if programme.start_date:
+        data["foundingDate"] = programme.start_date.isoformat()
+    if programme.end_date:
+        data["dissolutionDate"] = programme.end_date.isoformat()
+    return data
 
 
 def document_download(request, slug):

@@ -7,7 +7,11 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
+        from . import version
         from .roles import sync_editorial_groups_after_migrate
 
         # After auth's own post_migrate handler, which creates the permissions.
         post_migrate.connect(sync_editorial_groups_after_migrate, sender=self)
+        # After every app's migrations: every public table gets its version trigger.
+        post_migrate.connect(version.install_triggers, sender=self)
+        version.connect_signals()

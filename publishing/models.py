@@ -1,7 +1,9 @@
 """The publication workflow every public piece of content shares, and site documents.
 
 draft → in review → published. Only ``publishing.services`` moves content between states; the
-admin, the API and the importers call it. Every public path reads through ``.published()``.
+admin, the API and the importers call it. "Public" is said here and nowhere else: every public
+path reads through ``.published()``, or ``.public()`` for items whose owners must be published
+too (outputs and lessons), and conditions across relations come from ``public_condition``.
 """
 
 from django.conf import settings
@@ -32,10 +34,34 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def published_condition(prefix: str = "") -> models.Q:
+    """Published, with a publication time that has come; ``prefix`` reaches across a relation
+    (``"jwp__"``)."""
+    return models.Q(
+        **{f"{prefix}status": PublicationStatus.PUBLISHED, f"{prefix}published_at__lte": Now()}
+    )
+
+
+def public_condition(model, prefix: str = "") -> models.Q:
+    """What the public may see of ``model``: published, and so is each owner the model names
+    in ``public_owners`` (an owner that may be absent only counts when it is there)."""
+    condition = published_condition(prefix)
+    for owner in getattr(model, "public_owners", ()):
+        owner_condition = published_condition(f"{prefix}{owner}__")
+        if model._meta.get_field(owner).null:
+            owner_condition |= models.Q(**{f"{prefix}{owner}__isnull": True})
+        condition &= owner_condition
+    return condition
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: published, with a publication time that has come."""
-        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=Now())
+        """What the public may see of an item that stands on its own."""
+        return self.filter(published_condition())
+
+    def public(self):
+        """What the public may see: published, with published owners (``public_owners``)."""
+        return self.filter(public_condition(self.model))
 
     def drafts(self):
         return self.filter(status=PublicationStatus.DRAFT)
@@ -45,7 +71,11 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class Publishable(TimeStampedModel):
-    """Fields of the workflow. Concrete models add ``permissions = [("publish_<model>", ...)]``."""
+    """Fields of the workflow. Concrete models add ``permissions = [("publish_<model>", ...)]``,
+    and ``public_owners``: the foreign keys to items that must be published for this one to be
+    public (an output of a draft JWP is not public, whatever its own status)."""
+
+    public_owners: tuple[str, ...] = ()
 
     status = models.CharField(
         _("publication status"),
@@ -139,3 +169,21 @@ class Document(Publishable):
 
     def get_absolute_url(self):
         return reverse("document-download", kwargs={"slug": self.slug})
+
+
+class PublicationState(models.Model):
+    """One row: the publication version, raised in the same transaction as any write to a
+    table the public reads (database triggers; see ``publishing.version``). Cached public
+    responses and aggregates are keyed by it, so a change is never served stale."""
+
+    version = models.BigIntegerField(_("publication version"), default=1)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication state")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="publicationstate_singleton")
+        ]
+
+    def __str__(self):
+        return f"v{self.version}"

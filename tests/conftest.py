@@ -12,11 +12,18 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Cached pages (the sitemap) must not carry over from one test to the next."""
+def _empty_cache(django_db_setup, django_db_blocker):
+    """Cached pages and aggregates must not carry over from one test to the next. The
+    publication version is read into the empty cache at once, as a running site has it, so
+    that a test's first request does not count the queries of reading it."""
     from django.core.cache import cache
 
+    from publishing import version
+
     cache.clear()
+    version.forget_process_state()
+    with django_db_blocker.unblock():
+        version.refresh()
 
 
 @pytest.fixture(autouse=True)

@@ -12,3 +12,6 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ["DJANGO_READ_DOT_ENV"] = "false"
 # Static files come from the apps' folders, as in development: no collectstatic before tests.
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# The publication version is read from the database when the cache lacks it or a write
+# pushes it, never on a timer: a test's query counts do not depend on how long it runs.
+os.environ.setdefault("PUBLICATION_VERSION_RECHECK", "0")

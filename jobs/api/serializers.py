@@ -2,7 +2,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from jobs.models import ExportFormat, ExportJob
-from programmes.api.filters import ProgrammeFilter
+from programmes.filters import ProgrammeFilter
 from publishing.api.workflow import WriteSerializer
 
 

@@ -7,12 +7,12 @@ from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from jobs import services
 from jobs.models import ExportJob, JobState
 from programmes.models import Programme
-from publishing.api.permissions import sees_unpublished
+from publishing.api.throttles import ScopedRateThrottle
+from publishing.preview import may_preview
 
 from .serializers import ExportJobCreateSerializer, ExportJobSerializer
 
@@ -87,12 +87,15 @@ class ExportJobViewSet(
     def create(self, request, *args, **kwargs):
         body = ExportJobCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        job = services.export_job_create(
-            user=request.user,
-            format=body.validated_data["format"],
-            filters=body.validated_data.get("filters", {}),
-            include_unpublished=sees_unpublished(request, Programme),
-        )
+        try:
+            job = services.export_job_create(
+                user=request.user,
+                format=body.validated_data["format"],
+                filters=body.validated_data.get("filters", {}),
+                include_unpublished=may_preview(request.user, Programme),
+            )
+        except services.InvalidFilters as error:
+            raise exceptions.ValidationError({"filters": error.message_dict}) from None
         job.refresh_from_db()  # eager tasks (no broker configured) have already run
         data = ExportJobSerializer(job, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})

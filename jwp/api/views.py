@@ -1,14 +1,12 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_view
 
 from jwp import services
+from jwp.filters import JWPFilter, OutputFilter
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output
-from programmes.models import Programme
-from publishing.api.permissions import sees_unpublished
 from publishing.api.views import PortfolioViewSet
 from publishing.api.workflow import StaffWriteMixin, WorkflowActionsMixin, staff_write_schemas
 
-from .filters import JWPFilter, OutputFilter
 from .serializers import (
     JWPDetailSerializer,
     JWPListSerializer,
@@ -38,16 +36,6 @@ class JointWorkProgrammeViewSet(PortfolioViewSet):
         return queryset.order_by("title", "pk")
 
 
-def visible_owners(request):
-    """Items whose owning JWP or programme is itself visible to the caller."""
-    if sees_unpublished(request, Output):
-        return Q()
-    return Q(
-        Q(jwp__isnull=True) | Q(jwp__in=JointWorkProgramme.objects.published()),
-        Q(programme__isnull=True) | Q(programme__in=Programme.objects.published()),
-    )
-
-
 @extend_schema_view(
     **staff_write_schemas(
         noun="output",
@@ -71,8 +59,6 @@ class OutputViewSet(WorkflowActionsMixin, StaffWriteMixin, PortfolioViewSet):
 
     def get_queryset(self):
         queryset = self.visible(Output.objects.all())
-        if not self.writing:
-            queryset = queryset.filter(visible_owners(self.request))
         return (
             queryset.select_related("jwp", "programme", "phase")
             .prefetch_related("themes")
@@ -97,7 +83,6 @@ class LessonViewSet(PortfolioViewSet):
     def get_queryset(self):
         return (
             self.visible(Lesson.objects.all())
-            .filter(visible_owners(self.request))
             .select_related("jwp", "programme")
             .order_by("title", "pk")
         )

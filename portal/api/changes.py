@@ -45,7 +45,7 @@ from rest_framework.views import APIView
 from jwp.models import JointWorkProgramme, Lesson, Output
 from programmes.models import Country, Organisation, Programme
 from publishing.api.pagination import MAX_PAGE_SIZE, PortfolioPagination
-from publishing.models import Document, PublicationStatus, Publishable
+from publishing.models import Document, PublicationStatus, Publishable, public_condition
 from windows.models import FundingWindow, Instrument, Theme
 
 ALLOWED_PARAMETERS = {"since", "page", "page_size", "format"}
@@ -59,11 +59,15 @@ class Kind:
     name: str
     model: type
     slug_field: str = "slug"
-    owners: tuple[str, ...] = ()  # foreign keys to publishable owners that must be public too
 
     @property
     def publishable(self) -> bool:
         return issubclass(self.model, Publishable)
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """Foreign keys to publishable owners that must be public too (``public_owners``)."""
+        return getattr(self.model, "public_owners", ())
 
     @property
     def history(self):
@@ -78,30 +82,20 @@ KINDS = (
     Kind("document", Document),
     Kind("instrument", Instrument),
     Kind("jwp", JointWorkProgramme),
-    Kind("lesson", Lesson, owners=("jwp", "programme")),
+    Kind("lesson", Lesson),
     Kind("organisation", Organisation),
-    Kind("output", Output, owners=("jwp", "programme")),
+    Kind("output", Output),
     Kind("programme", Programme),
     Kind("theme", Theme),
     Kind("window", FundingWindow),
 )
 
 
-def _published(prefix: str = "") -> Q:
-    """The condition of ``PublishableQuerySet.published()``, optionally across a relation."""
-    return Q(
-        **{f"{prefix}status": PublicationStatus.PUBLISHED, f"{prefix}published_at__lte": Now()}
-    )
-
-
 def _visible(kind: Kind):
-    """True where the public lists show the row (the same conditions as the viewsets)."""
-    condition = _published() if kind.publishable else Q()
-    for owner in kind.owners:
-        condition &= Q(**{f"{owner}__isnull": True}) | _published(f"{owner}__")
-    if not condition:
+    """True where the public lists show the row: ``public_condition``, as ``.public()``."""
+    if not kind.publishable:
         return Value(True)
-    return ExpressionWrapper(condition, output_field=BooleanField())
+    return ExpressionWrapper(public_condition(kind.model), output_field=BooleanField())
 
 
 def _touched(kind: Kind, since: datetime.datetime) -> Q:

@@ -124,7 +124,7 @@ class ProgrammeDetailSerializer(ProgrammeListSerializer):
     def get_parent(self, programme) -> str | None:
         """The parent's URL, unless the parent is a draft the caller may not see."""
         parent = programme.parent
-        if parent is None or not (parent.is_published or self.context.get("sees_unpublished")):
+        if parent is None or not (parent.is_published or self.context.get("may_preview")):
             return None
         return reverse(
             "programme-detail", kwargs={"slug": parent.slug}, request=self.context["request"]

@@ -1,13 +1,13 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_view
 
-from programmes import services
+from programmes import rows, selectors, services
+from programmes.filters import OrganisationFilter, ProgrammeFilter
 from programmes.models import City, Country, Organisation, Programme
-from programmes.selectors import with_list_relations
+from publishing.api.filters import filter_parameters
 from publishing.api.views import PortfolioViewSet
 from publishing.api.workflow import StaffWriteMixin, WorkflowActionsMixin, staff_write_schemas
 
-from .filters import OrganisationFilter, ProgrammeFilter
 from .serializers import (
     CountrySerializer,
     OrganisationSerializer,
@@ -60,25 +60,37 @@ class ProgrammeViewSet(WorkflowActionsMixin, StaffWriteMixin, PortfolioViewSet):
     list_serializer_class = ProgrammeListSerializer
     detail_serializer_class = ProgrammeDetailSerializer
     write_serializer_class = ProgrammeWriteSerializer
-    filterset_class = ProgrammeFilter
+    filterset_class = ProgrammeFilter  # the vocabulary: documents the parameters
+    filtered_by_selector = True
     lookup_field = "slug"
     csv_filename = "programmes"
 
     def get_queryset(self):
-        queryset = with_list_relations(self.visible(Programme.objects.all()))
-        if self.action != "list":
-            queryset = queryset.select_related("parent").prefetch_related(
-                Prefetch("cities", queryset=City.objects.select_related("country")),
-                "partners__organisation",
-                "activities",
-                "dimensions",
-                Prefetch(
-                    "children",
-                    queryset=self.visible(Programme.objects.all()).order_by("title"),
-                    to_attr="visible_children",
-                ),
-            )
-        return queryset.order_by("title", "pk")
+        public = not (self.may_preview or self.writing)
+        if self.action == "list":
+            return selectors.programme_list(filters=filter_parameters(self.request), public=public)
+        queryset = selectors.with_list_relations(
+            Programme.objects.published() if public else Programme.objects.all()
+        )
+        return queryset.select_related("parent").prefetch_related(
+            Prefetch("cities", queryset=City.objects.select_related("country")),
+            "partners__organisation",
+            "activities",
+            "dimensions",
+            Prefetch(
+                "children",
+                queryset=self.visible(Programme.objects.all()).order_by("title"),
+                to_attr="visible_children",
+            ),
+        )
+
+    def _stream_csv(self):
+        """The programme table (``programmes.rows``), as the site's CSV and the exports."""
+        queryset = self.filter_queryset(self.get_queryset())
+        base_url = self.request.build_absolute_uri("/").rstrip("/")
+        return self.csv_response(
+            rows.COLUMN_NAMES, rows.programme_rows(queryset, base_url=base_url)
+        )
 
     def create_item(self, data):
         return services.programme_create(user=self.request.user, data=data)

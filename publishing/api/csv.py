@@ -1,11 +1,10 @@
 """CSV for every list: ``?format=csv`` or ``Accept: text/csv``. The whole filtered list is
 streamed row by row with flattened columns (``instrument.slug``, lists joined by ``; ``)."""
 
-import csv
-from collections.abc import Iterable, Iterator
-
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+
+from publishing.csv import csv_lines
 
 
 class CSVRenderer(BaseRenderer):
@@ -20,19 +19,8 @@ class CSVRenderer(BaseRenderer):
         rows = data if isinstance(data, list) else [data]
         flat = [flatten(row) for row in rows]
         columns = list(dict.fromkeys(key for row in flat for key in row))
-        return "".join(csv_lines(columns, flat)).encode()
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(columns: list[str], rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(columns)
-    for row in rows:
-        yield writer.writerow([row.get(column, "") for column in columns])
+        lines = csv_lines(columns, ([row.get(column, "") for column in columns] for row in flat))
+        return "".join(lines).encode()
 
 
 def flatten(data, prefix: str = "") -> dict:

@@ -16,14 +16,3 @@ class ReadOnlyOrStaffWrite(permissions.DjangoModelPermissions):
         if not (user and user.is_authenticated and user.is_staff):
             return False
         return super().has_permission(request, view)
-
-
-def sees_unpublished(request, model) -> bool:
-    """Staff with the model's view permission also see drafts and items in review."""
-    user = request.user
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_staff
-        and user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
-    )

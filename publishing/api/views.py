@@ -7,8 +7,10 @@ from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from rest_framework import viewsets
 
-from .csv import columns_of, csv_lines, flatten
-from .permissions import sees_unpublished
+from publishing.csv import csv_lines
+from publishing.preview import may_preview, visible_to
+
+from .csv import columns_of, flatten
 
 
 class PortfolioViewSet(viewsets.ReadOnlyModelViewSet):
@@ -24,14 +26,16 @@ class PortfolioViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["sees_unpublished"] = sees_unpublished(self.request, self.model)
+        context["may_preview"] = self.may_preview
         return context
 
+    @property
+    def may_preview(self) -> bool:
+        return may_preview(self.request.user, self.model)
+
     def visible(self, queryset):
-        """Published items only, unless the caller is staff allowed to see drafts."""
-        if hasattr(queryset, "published") and not sees_unpublished(self.request, self.model):
-            return queryset.published()
-        return queryset
+        """The public items only, unless the caller is staff allowed to see drafts."""
+        return visible_to(self.request.user, queryset)
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
@@ -48,10 +52,14 @@ class PortfolioViewSet(viewsets.ReadOnlyModelViewSet):
             # One serializer for every row: building its fields is most of the cost of a row.
             serializer = serializer_class(context=context)
             for obj in queryset.iterator(chunk_size=500):
-                yield flatten(serializer.to_representation(obj))
+                flat = flatten(serializer.to_representation(obj))
+                yield [flat.get(column, "") for column in columns]
 
+        return self.csv_response(columns, rows())
+
+    def csv_response(self, columns, rows) -> StreamingHttpResponse:
         response = StreamingHttpResponse(
-            csv_lines(columns, rows()), content_type="text/csv; charset=utf-8"
+            csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response

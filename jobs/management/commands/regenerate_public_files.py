@@ -9,8 +9,15 @@ class Command(BaseCommand):
         "(Celery beat does this every night)."
     )
 
-    def handle(self, *args, **options):
-        for public in public_files_regenerate():
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--only",
+            choices=["csv", "iati"],
+            help="write this file only (default: both)",
+        )
+
+    def handle(self, *args, only=None, **options):
+        for public in public_files_regenerate(formats=[only] if only else None):
             self.stdout.write(
                 f"{public.filename}: {public.rows} rows, {public.size} bytes "
                 f"-> {public.get_absolute_url()}"

@@ -1,0 +1,182 @@
+"""Public responses and aggregates, cached in the shared cache (Redis in production) under the
+publication version (``publishing.version``), which changes with anything the public can see.
+
+- ``PublicCacheMiddleware`` keeps whole responses to anonymous GETs of the site and the API.
+  The key holds the scheme and host, the path and query, the negotiated format (``Accept``),
+  the language and the version. The ETag is made from the key, so a matching
+  ``If-None-Match`` is answered 304 before any view runs, and it changes with the version.
+  A request with a session cookie, a messages cookie or an ``Authorization`` header (staff,
+  partners with a token) is never served from this cache, and what it is served is never
+  stored: drafts cannot enter a cache that anonymous readers share.
+- ``public_aggregate`` keeps a figure computed from published content (home charts, stats,
+  the country list, facet counts of the whole portfolio) once per version.
+
+When the cache cannot be reached, both work without it: pages are computed on each request,
+never answered with an error, and the cache is used again once it answers.
+"""
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import parse_etags, parse_http_date_safe
+
+from . import version
+from .version import CacheUnavailable
+
+logger = logging.getLogger(__name__)
+
+CACHEABLE_STATUS = {200, 301, 404, 410}
+# Headers a stored response keeps (the outer middlewares add their own on every response).
+_DROPPED_HEADERS = {"set-cookie", "content-length", "date"}
+_warned_at = 0.0
+
+
+def _warn(error: Exception) -> None:
+    """Logs a cache outage at most once a minute per process, not once per request."""
+    global _warned_at
+    if time.monotonic() - _warned_at > 60:
+        _warned_at = time.monotonic()
+        logger.warning("shared cache unavailable, serving without it: %s", error)
+
+
+def public_aggregate(name: str, compute: Callable):
+    """``compute()`` once per publication version (pickled into the cache); computed directly
+    when the cache is down. Only for figures of published content."""
+    try:
+        key = f"aggregate:{version.token()}:{name}"
+        value = cache.get(key)
+    except Exception as error:
+        _warn(error)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, settings.PUBLIC_CACHE_TIMEOUT)
+        except Exception as error:
+            _warn(error)
+    return value
+
+
+def is_shared_request(request) -> bool:
+    """Anonymous, no session: what every anonymous reader of this URL would get."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    return not request.path_info.startswith(settings.PUBLIC_CACHE_EXCLUDE)
+
+
+def _key(request, token: str) -> str:
+    accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith("/api/") else ""
+    parts = (
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        accept,
+        translation.get_language_from_request(request),
+        token,
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _storable(request, response) -> bool:
+    if response.status_code not in CACHEABLE_STATUS or response.streaming:
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False
+    control = response.get("Cache-Control", "")
+    if "private" in control or "no-store" in control:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:  # no session cookie, yet signed in
+        return False
+    return len(response.content) <= settings.PUBLIC_CACHE_MAX_BYTES
+
+
+def _from_entry(entry) -> HttpResponse:
+    status, headers, body = entry
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+class PublicCacheMiddleware:
+    """See the module's docstring. Sits below the middlewares that add headers to every
+    response (security, CORS) and above those that need a session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PUBLIC_CACHE_ENABLED or not is_shared_request(request):
+            return self.get_response(request)
+        try:
+            key = _key(request, version.token())
+        except CacheUnavailable as error:
+            _warn(error)
+            return self.get_response(request)
+        except Exception as error:  # DisallowedHost and the like: let Django answer them
+            logger.debug("not cached: %s", error)
+            return self.get_response(request)
+        etag = f'"{key[:32]}"'
+        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+            return self._not_modified(etag)
+        try:
+            entry = cache.get(f"page:{key}")
+        except Exception as error:
+            _warn(error)
+            entry = None
+            key = ""
+        if entry is not None:
+            response = _from_entry(entry)
+            return get_conditional_response(
+                request,
+                etag=etag,
+                last_modified=_last_modified(response),
+                response=response,
+            )
+        response = self.get_response(request)
+        if response.status_code not in CACHEABLE_STATUS:
+            return response
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"
+        patch_vary_headers(response, ("Cookie", "Authorization"))
+        if key and _storable(request, response):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _DROPPED_HEADERS
+            ]
+            try:
+                cache.set(
+                    f"page:{key}",
+                    (response.status_code, headers, response.content),
+                    settings.PUBLIC_CACHE_TIMEOUT,
+                )
+            except Exception as error:
+                _warn(error)
+        return response
+
+    @staticmethod
+    def _not_modified(etag: str) -> HttpResponse:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"
+        patch_vary_headers(response, ("Cookie", "Authorization"))
+        return response
+
+
+def _last_modified(response) -> int | None:
+    value = response.get("Last-Modified")
+    return parse_http_date_safe(value) if value else None
