@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Prefetch, Q
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind
 from programmes.models import Programme, ProgrammePartner, iati_problems_of
+from publishing.filters import among
 from windows.models import Theme
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -186,14 +185,6 @@ def _chunks(queryset, columns) -> Iterator[list[tuple]]:
         yield chunk
 
 
-def _among(name: str, ids: list[int]) -> Q:
-    """``name`` is one of ``ids``: on PostgreSQL one array parameter (building a lookup of
-    2,000 values one by one would cost more than the query)."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{name}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])})
-    return Q(**{f"{name}__in": ids})
-
-
 def _grouped(rows) -> dict:
     groups: dict = {}
     for key, *values in rows:
@@ -208,7 +199,7 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
     for chunk in _chunks(queryset, PROGRAMME_COLUMNS):
         ids = [row[0] for row in chunk]
         partners = _grouped(
-            ProgrammePartner.objects.filter(_among("programme_id", ids))
+            ProgrammePartner.objects.filter(among("programme_id", ids))
             .order_by("programme_id", "role", "organisation__name")
             .values_list(
                 "programme_id",
@@ -219,25 +210,25 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
             )
         )
         countries = _grouped(
-            Countries.objects.filter(_among("programme_id", ids))
+            Countries.objects.filter(among("programme_id", ids))
             .order_by("programme_id", "country__iso2")
             .values_list("programme_id", "country__iso2")
         )
         sectors = _grouped(
-            Themes.objects.filter(_among("programme_id", ids))
+            Themes.objects.filter(among("programme_id", ids))
             .exclude(theme__dac_sector_code="")
             .values_list("programme_id", "theme__dac_sector_code")
         )
         if not light:
             children = _grouped(
                 Programme.objects.published()
-                .filter(_among("parent_id", ids))
+                .filter(among("parent_id", ids))
                 .order_by("iati_identifier")
                 .values_list("parent_id", "iati_identifier")
             )
             outputs = _grouped(
                 _published_outputs()
-                .filter(_among("programme_id", ids))
+                .filter(among("programme_id", ids))
                 .values_list(
                     "programme_id",
                     "slug",
@@ -252,7 +243,7 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
             )
             lessons = _grouped(
                 Lesson.objects.public()
-                .filter(_among("programme_id", ids))
+                .filter(among("programme_id", ids))
                 .values_list("programme_id", "jwp__iati_identifier")
             )
         for row in chunk:

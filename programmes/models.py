@@ -311,6 +311,21 @@ class Programme(Publishable):
                 name="programme_published_desc_idx",
             ),
             models.Index(fields=["activity_status"], name="programme_activity_status_idx"),
+            # The public rows with the columns facets, stats and charts group by: those
+            # aggregates read this narrow index (index-only) instead of the wide table.
+            models.Index(
+                fields=["status", "published_at"],
+                include=[
+                    "id",
+                    "instrument",
+                    "activity_status",
+                    "planned_start",
+                    "actual_start",
+                    "budget",
+                    "currency",
+                ],
+                name="programme_public_idx",
+            ),
         ]
         constraints = [
             *Publishable.Meta.constraints,

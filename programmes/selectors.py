@@ -36,7 +36,14 @@ PROGRAMME_FACETS = (
     Facet("instrument", "instrument__slug", "instrument__name"),
     Facet("theme", "themes__slug", "themes__name"),
     Facet("country", "countries__iso2", "countries__name"),
-    Facet("region", "countries__region", labels=dict(Region.choices), order="value"),
+    # A programme in two countries of one region counts once there.
+    Facet(
+        "region",
+        "countries__region",
+        labels=dict(Region.choices),
+        order="value",
+        distinct=True,
+    ),
     Facet("status", "activity_status", labels=dict(ActivityStatus.choices), order="value"),
     Facet(
         "organisation",
