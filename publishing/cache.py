@@ -17,6 +17,7 @@ never answered with an error, and the cache is used again once it answers.
 
 import hashlib
 import logging
+import pickle
 import time
 from collections.abc import Callable
 
@@ -76,21 +77,55 @@ def is_shared_request(request) -> bool:
     return not request.path_info.startswith(settings.PUBLIC_CACHE_EXCLUDE)
 
 
-def _key(request, token: str) -> str:
+def _key(request) -> str:
+    """The response's identity, all but the version (which the stored entry carries)."""
     accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith("/api/") else ""
-    parts = (
-        request.scheme,
-        request.get_host(),
-        request.get_full_path(),
-        accept,
-        translation.get_language_from_request(request),
-        token,
+    language = (
+        settings.LANGUAGE_CODE
+        if len(settings.LANGUAGES) == 1
+        else translation.get_language_from_request(request)
     )
+    parts = (request.scheme, request.get_host(), request.get_full_path(), accept, language)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _read(key: str) -> tuple[str, tuple | None]:
+    """(the current version, the stored entry if it was made under it). On Redis, the version
+    and the entry come back in one round trip."""
+    client = version.redis_client()
+    if client is None:
+        token = version.token()
+        entry = cache.get(f"page:{key}")
+    else:
+        try:
+            raw_state, raw_entry = client.mget(
+                version.version_key(), cache.make_and_validate_key(f"page:{key}")
+            )
+        except Exception as error:
+            version.note_cache_failure()
+            raise CacheUnavailable(str(error)) from error
+        token = version.token(read=version.decode(raw_state))
+        entry = pickle.loads(raw_entry) if raw_entry else None  # noqa: S301 - our own entries
+    if entry is not None and entry[0] != token:
+        entry = None
+    return token, entry
+
+
+def _store(key: str, entry: tuple) -> None:
+    client = version.redis_client()
+    if client is None:
+        cache.set(f"page:{key}", entry, settings.PUBLIC_CACHE_TIMEOUT)
+    else:
+        client.set(
+            cache.make_and_validate_key(f"page:{key}"),
+            pickle.dumps(entry, pickle.HIGHEST_PROTOCOL),
+            ex=settings.PUBLIC_CACHE_TIMEOUT,
+        )
+
+
 def _storable(request, response) -> bool:
-    if response.status_code not in CACHEABLE_STATUS or response.streaming:
+    """Whether the response may be shared (its size is checked as it is stored)."""
+    if response.status_code not in CACHEABLE_STATUS:
         return False
     if response.cookies or response.has_header("Set-Cookie"):
         return False
@@ -98,13 +133,27 @@ def _storable(request, response) -> bool:
     if "private" in control or "no-store" in control:
         return False
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:  # no session cookie, yet signed in
-        return False
-    return len(response.content) <= settings.PUBLIC_CACHE_MAX_BYTES
+    return not (user is not None and user.is_authenticated)  # no session cookie, yet signed in
+
+
+def _stored_while_streamed(chunks, store):
+    """Passes a streamed body on chunk by chunk and stores it whole once it is complete, unless
+    it grew beyond PUBLIC_CACHE_MAX_BYTES (a filtered CSV is kept, the whole portfolio not)."""
+    kept, size = [], 0
+    for chunk in chunks:
+        if kept is not None:
+            size += len(chunk)
+            if size <= settings.PUBLIC_CACHE_MAX_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None
+        yield chunk
+    if kept is not None:
+        store(b"".join(kept))
 
 
 def _from_entry(entry) -> HttpResponse:
-    status, headers, body = entry
+    _token, status, headers, body = entry
     response = HttpResponse(body, status=status)
     for name, value in headers:
         response[name] = value
@@ -122,29 +171,22 @@ class PublicCacheMiddleware:
         if not settings.PUBLIC_CACHE_ENABLED or not is_shared_request(request):
             return self.get_response(request)
         try:
-            key = _key(request, version.token())
-        except CacheUnavailable as error:
-            _warn(error)
-            return self.get_response(request)
+            key = _key(request)
         except Exception as error:  # DisallowedHost and the like: let Django answer them
             logger.debug("not cached: %s", error)
             return self.get_response(request)
-        etag = f'"{key[:32]}"'
+        try:
+            token, entry = _read(key)
+        except CacheUnavailable as error:
+            _warn(error)
+            return self.get_response(request)
+        etag = '"' + hashlib.sha256(f"{key}{token}".encode()).hexdigest()[:32] + '"'
         if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
             return self._not_modified(etag)
-        try:
-            entry = cache.get(f"page:{key}")
-        except Exception as error:
-            _warn(error)
-            entry = None
-            key = ""
         if entry is not None:
             response = _from_entry(entry)
             return get_conditional_response(
-                request,
-                etag=etag,
-                last_modified=_last_modified(response),
-                response=response,
+                request, etag=etag, last_modified=_last_modified(response), response=response
             )
         response = self.get_response(request)
         if response.status_code not in CACHEABLE_STATUS:
@@ -152,20 +194,24 @@ class PublicCacheMiddleware:
         response["ETag"] = etag
         response["Cache-Control"] = "no-cache"
         patch_vary_headers(response, ("Cookie", "Authorization"))
-        if key and _storable(request, response):
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in _DROPPED_HEADERS
-            ]
+        if not _storable(request, response):
+            return response
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in _DROPPED_HEADERS
+        ]
+
+        def store(body: bytes) -> None:
             try:
-                cache.set(
-                    f"page:{key}",
-                    (response.status_code, headers, response.content),
-                    settings.PUBLIC_CACHE_TIMEOUT,
-                )
+                _store(key, (token, response.status_code, headers, body))
             except Exception as error:
                 _warn(error)
+
+        if response.streaming:
+            response.streaming_content = _stored_while_streamed(response.streaming_content, store)
+        elif len(response.content) <= settings.PUBLIC_CACHE_MAX_BYTES:
+            store(response.content)
         return response
 
     @staticmethod

@@ -32,9 +32,9 @@ import time
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Subquery
 from django.db.models.functions import Now
 
 logger = logging.getLogger(__name__)
@@ -124,27 +124,34 @@ _SQLITE_RAISE = """
 
 def read_database_state() -> dict:
     """The committed version, with the scheduled publication moments to come: the next
-    ``UPCOMING`` of them (``up``) and the latest one already passed (``last``)."""
+    ``UPCOMING`` of them (``up``) and the latest one already passed (``last``). Two queries,
+    whatever the number of kinds of content."""
     from .models import PublicationState, PublicationStatus, Publishable
 
-    version = PublicationState.objects.filter(pk=1).values_list("version", flat=True).first()
-    moments = []
-    last = None
-    for model in apps.get_models():
-        if not issubclass(model, Publishable):
-            continue
-        published = model.objects.filter(status=PublicationStatus.PUBLISHED)
-        moments.extend(
-            published.filter(published_at__gt=Now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)[:UPCOMING]
+    kinds = [model for model in apps.get_models() if issubclass(model, Publishable)]
+    published = [model.objects.filter(status=PublicationStatus.PUBLISHED) for model in kinds]
+    latest = {
+        f"last_{n}": Subquery(
+            queryset.filter(published_at__lte=Now())
+            .order_by("-published_at")
+            .values("published_at")[:1]
         )
-        latest = published.filter(published_at__lte=Now()).aggregate(at=Max("published_at"))
-        if latest["at"] and (last is None or latest["at"] > last):
-            last = latest["at"]
-    moments.sort()
+        for n, queryset in enumerate(published)
+    }
+    row = (
+        PublicationState.objects.filter(pk=1).annotate(**latest).values("version", *latest).first()
+    ) or {"version": 0}
+    lasts = [row.get(name) for name in latest]
+    last = max((moment for moment in lasts if moment), default=None)
+    scheduled = [
+        queryset.filter(published_at__gt=Now()).values_list("published_at", flat=True)
+        for queryset in published
+    ]
+    moments = list(
+        scheduled[0].union(*scheduled[1:], all=True).order_by("published_at")[: UPCOMING + 1]
+    )
     return {
-        "v": version or 0,
+        "v": row["version"] or 0,
         "last": last.timestamp() if last else 0,
         "up": [moment.timestamp() for moment in moments[:UPCOMING]],
         "more": len(moments) > UPCOMING,
@@ -156,51 +163,78 @@ def read_database_state() -> dict:
 # Stores the state unless the cache holds a newer version already (Redis runs it atomically).
 _STORE_NEWER = """
 local current = redis.call('GET', KEYS[1])
-if current and cjson.decode(current)['v'] > tonumber(ARGV[2]) then return 0 end
+if current then
+    local ok, decoded = pcall(cjson.decode, current)
+    if ok and type(decoded) == 'table' and tonumber(decoded['v'])
+        and tonumber(decoded['v']) > tonumber(ARGV[2]) then
+        return 0
+    end
+end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1
 """
 _local_lock = threading.Lock()
 
 
-def _redis(backend):
-    """The redis-py client behind Django's Redis cache, or None for another backend."""
+_clients: dict[int, object] = {}
+
+
+def redis_client(backend=None):
+    """The redis-py client on the connection pool of Django's Redis cache (one per pool and
+    process: Django makes a new client object for every call, which costs more than the
+    round trip), or None for another backend."""
     from django.core.cache.backends.redis import RedisCache
 
-    if isinstance(backend, RedisCache):
-        return backend._cache.get_client(write=True)
-    return None
+    backend = backend or caches["default"]  # the backend itself: ``cache`` is a proxy
+    if not isinstance(backend, RedisCache):
+        return None
+    pool = backend._cache._get_connection_pool(True)
+    client = _clients.get(id(pool))
+    if client is None:
+        import redis
+
+        client = _clients[id(pool)] = redis.Redis(connection_pool=pool)
+    return client
+
+
+def version_key(backend=None) -> str:
+    return (backend or cache).make_and_validate_key(CACHE_KEY)
+
+
+def decode(raw) -> dict | None:
+    """The state as Redis holds it (JSON), or None (also for anything unreadable there: it is
+    then read again from the database and overwritten)."""
+    if not raw:
+        return None
+    try:
+        current = json.loads(raw)
+    except ValueError:
+        return None
+    return current if isinstance(current, dict) and "v" in current else None
 
 
 def _cache_read(backend=None) -> dict | None:
-    backend = backend or cache
+    backend = backend or caches["default"]
     try:
-        client = _redis(backend)
+        client = redis_client(backend)
         if client is None:
             return backend.get(CACHE_KEY)
-        raw = client.get(backend.make_and_validate_key(CACHE_KEY))
+        return decode(client.get(version_key(backend)))
     except Exception as error:  # any failure of the cache server
         raise CacheUnavailable(str(error)) from error
-    return json.loads(raw) if raw else None
 
 
 def _cache_store(state: dict, backend=None) -> None:
-    backend = backend or cache
+    backend = backend or caches["default"]
     try:
-        client = _redis(backend)
+        client = redis_client(backend)
         if client is None:
             with _local_lock:
                 current = backend.get(CACHE_KEY)
                 if current is None or current["v"] <= state["v"]:
                     backend.set(CACHE_KEY, state, None)
             return
-        client.eval(
-            _STORE_NEWER,
-            1,
-            backend.make_and_validate_key(CACHE_KEY),
-            json.dumps(state),
-            state["v"],
-        )
+        client.eval(_STORE_NEWER, 1, version_key(backend), json.dumps(state), state["v"])
     except Exception as error:
         raise CacheUnavailable(str(error)) from error
 
@@ -218,6 +252,11 @@ class _Process:
 _process = _Process()
 
 
+def note_cache_failure() -> None:
+    """The cache failed this process: read the version from the database once it is back."""
+    _process.cache_failed = True
+
+
 def refresh() -> dict:
     """Reads the version from the database and stores it in the cache; returns the state."""
     state = read_database_state()
@@ -227,11 +266,15 @@ def refresh() -> dict:
     return state
 
 
-def state() -> dict:
-    """The version state as the cache holds it (read again from the database when due)."""
+_UNREAD = object()
+
+
+def state(read=_UNREAD) -> dict:
+    """The version state as the cache holds it (read again from the database when due).
+    ``read``: the state already fetched from the cache by the caller (decoded, or None)."""
     recheck = settings.PUBLICATION_VERSION_RECHECK
     try:
-        current = None if _process.cache_failed else _cache_read()
+        current = None if _process.cache_failed else _cache_read() if read is _UNREAD else read
         due = recheck and time.monotonic() - _process.checked_at > recheck
         if current is None or due:
             current = refresh()
@@ -241,10 +284,10 @@ def state() -> dict:
     return current
 
 
-def token(now: float | None = None) -> str:
+def token(now: float | None = None, read=_UNREAD) -> str:
     """The version as cache keys and ETags use it. Raises CacheUnavailable when the cache is
     down (the caller then serves without it)."""
-    current = state()
+    current = state(read)
     now = time.time() if now is None else now
     passed = [moment for moment in current["up"] if moment <= now]
     if current["more"] and len(passed) == len(current["up"]):

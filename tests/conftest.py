@@ -9,6 +9,9 @@ def pytest_configure(config):
         raise pytest.UsageError(
             f"The test suite needs PostgreSQL (set DATABASE_URL, or run `make test`), not {engine}."
         )
+    # Hashing a password the production way takes a third of a second, and the factories
+    # make hundreds of users; tests only need a hash that checks.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

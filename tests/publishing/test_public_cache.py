@@ -273,3 +273,19 @@ def test_a_publish_in_one_process_reaches_the_pages_of_another(tmp_path, publish
         web.stop()
         redis.stop()
         version.forget_process_state()
+
+
+def test_a_streamed_download_is_kept_when_small_and_passed_through_when_large(
+    redis_cache, settings
+):
+    factories.ProgrammeFactory(published=True, title="Streamed")
+    anonymous = Client()
+    assert csv_titles(anonymous) == ["Streamed"]
+    assert cached_pages(redis_cache) == 1  # stored once the stream was complete
+    again = anonymous.get("/programmes/export.csv")
+    assert not again.streaming and b"Streamed" in again.content  # from the cache
+
+    settings.PUBLIC_CACHE_MAX_BYTES = 10
+    big = anonymous.get("/api/v1/programmes/?format=csv")
+    assert b"Streamed" in b"".join(big.streaming_content)
+    assert cached_pages(redis_cache) == 1  # too large to keep
