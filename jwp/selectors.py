@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from publishing.cache import public_aggregate
-from publishing.facets import Facet, FacetValue, facet_counts
+from publishing.facets import Facet, FacetValue, count_together, facet_counts
 from publishing.models import published_condition
 from windows.models import Theme
 
@@ -86,23 +86,14 @@ def with_output_relations(queryset: QuerySet[Output]) -> QuerySet[Output]:
 
 def output_facets(*, filters: Mapping | None, selected: Mapping) -> dict[str, list[FacetValue]]:
     """The knowledge library's facets, counted as the programme list's are."""
-    vocabulary = output_vocabulary(filters)
-    active = {name for name, value in vocabulary.cleaned().items() if value not in (None, "", [])}
-    active -= {"ordering"}
-
-    def counted(facet, queryset):
-        if active <= {facet.name}:
-            return public_aggregate(
-                f"output-facet:{facet.name}", lambda: facet.count(Output.objects.public())
-            )
-        return facet.count(queryset)
-
     return facet_counts(
         facets=OUTPUT_FACETS,
-        vocabulary=vocabulary,
+        vocabulary=output_vocabulary(filters),
         base=Output.objects.public(),
         selected=selected,
-        counted=counted,
+        unfiltered=lambda: public_aggregate(
+            "output-facets", lambda: count_together(OUTPUT_FACETS, Output.objects.public())
+        ),
     )
 
 

@@ -14,7 +14,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("documents/<slug:slug>/", views.document_download, name="document-download"),
     path("feeds/outputs/", OutputFeed(), name="feed-outputs"),
-    # An index of sections, each in pages of at most 10,000 addresses (the protocol allows
+    # An index of sections, each in pages of at most 2,500 addresses (the protocol allows
     # 50,000), cached like every public page.
     path(
         "sitemap.xml",

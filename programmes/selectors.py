@@ -14,7 +14,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from publishing.cache import public_aggregate
-from publishing.facets import Facet, FacetValue, facet_counts
+from publishing.facets import Facet, FacetValue, count_together, facet_counts
 from publishing.models import published_condition
 from windows.models import Theme
 
@@ -92,23 +92,14 @@ def programme_facets(*, filters: Mapping | None, selected: Mapping) -> dict[str,
     """Each facet's values with the number of published programmes each would give, counted
     with every other filter applied. A facet no other filter narrows reads the counts kept for
     the published portfolio (computed once per change of it)."""
-    vocabulary = programme_vocabulary(filters)
-    active = {name for name, value in vocabulary.cleaned().items() if value not in (None, "", [])}
-    active -= {"ordering"}
-
-    def counted(facet, queryset):
-        if active <= {facet.name}:
-            return public_aggregate(
-                f"programme-facet:{facet.name}", lambda: facet.count(_visible(True))
-            )
-        return facet.count(queryset)
-
     return facet_counts(
         facets=PROGRAMME_FACETS,
-        vocabulary=vocabulary,
+        vocabulary=programme_vocabulary(filters),
         base=_visible(True),
         selected=selected,
-        counted=counted,
+        unfiltered=lambda: public_aggregate(
+            "programme-facets", lambda: count_together(PROGRAMME_FACETS, _visible(True))
+        ),
     )
 
 
