@@ -296,3 +296,39 @@ def test_timestamps_with_any_valid_offset_are_accepted(api):
         f"/api/v1/changes/?since={since}",
     ):
         assert api.get(url).status_code == 200, url
+
+
+def test_the_fast_programme_rows_equal_the_serializer_field_by_field(api):
+    """The list writes rows without building each field per programme; what it writes is what
+    ProgrammeListSerializer's fields write, key for key, for every kind of value."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from rest_framework.request import Request
+    from rest_framework.versioning import NamespaceVersioning
+
+    from programmes.api.serializers import ProgrammeListSerializer
+    from programmes.models import Programme
+
+    portfolio = Portfolio()
+    factories.ProgrammeFactory(
+        published=True,
+        instrument=portfolio.instrument,
+        budget=Decimal("1234567.5"),
+        currency="EUR",
+        planned_start=datetime.date(2012, 3, 1),
+        actual_end=datetime.date(2019, 1, 31),
+        published_at=timezone.now() - datetime.timedelta(days=3, microseconds=17),
+    )
+    factories.ProgrammeFactory(published=True, instrument=portfolio.instrument, budget=None)
+    for query in ("", "?format=json", "?ordering=-budget"):
+        response = api.get(f"/api/v1/programmes/{query}")
+        listed = {row["slug"]: row for row in response.json()["results"]}
+        request = Request(response.wsgi_request)
+        request.version, request.versioning_scheme = "v1", NamespaceVersioning()
+        published = Programme.objects.published()
+        assert len(listed) == published.count() >= 3
+        for programme in published:
+            expected = ProgrammeListSerializer(programme, context={"request": request}).data
+            assert listed[programme.slug] == expected, programme.slug
