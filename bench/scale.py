@@ -44,7 +44,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WARM = int(os.environ.get("BENCH_WARM", "5"))
 ONLY = os.environ.get("BENCH_ONLY", "")
 REUSE = os.environ.get("BENCH_REUSE") == "1"
-DATABASE_NAME = "bench_scale"
+DATABASE_NAME = f"bench_scale_{SIZE}"
 
 
 def log(message: str) -> None:

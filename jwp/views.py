@@ -3,13 +3,13 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from publishing.paging import ListPaginator
 from publishing.preview import may_preview
 
 from . import selectors
@@ -84,7 +84,7 @@ def _output_filters(request) -> QueryDict:
 def output_list(request):
     data = _output_filters(request)
     queryset = selectors.output_list(filters=data)
-    page = Paginator(queryset, 24).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset, 24).get_page(request.GET.get("page"))
     selected = {
         name: [item for value in data.getlist(name) for item in value.split(",")] for name in data
     }

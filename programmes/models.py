@@ -288,7 +288,13 @@ class Programme(Publishable):
         # values last either way, ties by id in the same direction), and per filter that is
         # not a foreign key already.
         indexes = [
-            models.Index(fields=["title", "id"], name="programme_title_idx"),
+            # With the public condition: a deep page of the default list walks this index
+            # alone (publishing.paging).
+            models.Index(
+                fields=["title", "id"],
+                include=["status", "published_at"],
+                name="programme_title_idx",
+            ),
             models.Index(F("budget").asc(nulls_last=True), "id", name="programme_budget_idx"),
             models.Index(
                 F("budget").desc(nulls_last=True), F("id").desc(), name="programme_budget_desc_idx"

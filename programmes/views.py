@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from publishing.csv import csv_lines
+from publishing.paging import ListPaginator
 
 from . import rows, selectors
 from .filters import ProgrammeFilter
@@ -77,7 +77,7 @@ def _selected(data: QueryDict) -> dict[str, list[str]]:
 def programme_list(request):
     data = _usable_filters(request)
     queryset = selectors.programme_list(filters=data)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     facets = selectors.programme_facets(filters=data, selected=_selected(data))
     context = {
         "page": page,

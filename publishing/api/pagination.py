@@ -5,6 +5,8 @@ whole portfolio while it changes."""
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
+from publishing.paging import ListPaginator
+
 MAX_PAGE_SIZE = 500
 
 
@@ -23,6 +25,7 @@ class _Cursor(CursorPagination):
 
 
 class PortfolioPagination(PageNumberPagination):
+    django_paginator_class = ListPaginator
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
