@@ -127,6 +127,9 @@ PUBLIC_CONTENT_APPS = ["windows", "programmes", "jwp", "publishing"]
 PUBLIC_CACHE_ENABLED = env.bool("PUBLIC_CACHE_ENABLED", default=True)
 PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=6 * 60 * 60)
 PUBLIC_CACHE_MAX_BYTES = env.int("PUBLIC_CACHE_MAX_BYTES", default=4 * 1024 * 1024)
+# Each process keeps copies of recent entries (bytes in all), checked against Redis on every
+# request, so a hot page is not carried over the network each time.
+PUBLIC_CACHE_LOCAL_BYTES = env.int("PUBLIC_CACHE_LOCAL_BYTES", default=64 * 1024 * 1024)
 PUBLIC_CACHE_EXCLUDE = ("/admin/", "/api/v1/exports/", "/downloads/", "/media/", "/static/")
 # Seconds between two reads of the version from the database by one process: the bound on
 # how long a write that bypassed Django (raw SQL) can go unseen. 0: only when the cache lost it.

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import pickle
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -89,23 +90,77 @@ def _key(request) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+class _Local:
+    """A copy of recent entries in this process, up to PUBLIC_CACHE_LOCAL_BYTES, so a hot page
+    is not carried from Redis on every request: Redis still answers, on every request, which
+    version is current and which version its entry was made under, and a copy is served only
+    when both are the one it holds."""
+
+    def __init__(self):
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: str):
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: tuple) -> None:
+        limit = settings.PUBLIC_CACHE_LOCAL_BYTES
+        weight = len(entry[3])
+        if weight > limit:
+            return
+        self.drop(key)
+        self.entries[key] = entry
+        self.size += weight
+        while self.size > limit:
+            _old, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped[3])
+
+    def drop(self, key: str) -> None:
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old[3])
+
+
+_local = _Local()
+
+
+def _redis_keys(key: str) -> tuple[str, str]:
+    """The entry, and the version it was made under (read without the entry)."""
+    return (
+        cache.make_and_validate_key(f"page:{key}"),
+        cache.make_and_validate_key(f"page-version:{key}"),
+    )
+
+
 def _read(key: str) -> tuple[str, tuple | None]:
-    """(the current version, the stored entry if it was made under it). On Redis, the version
-    and the entry come back in one round trip."""
+    """(the current version, the stored entry if it was made under it). On Redis one round
+    trip answers both versions; the entry itself comes from this process's copy when it is
+    the current one, and otherwise in a second round trip."""
     client = version.redis_client()
     if client is None:
         token = version.token()
         entry = cache.get(f"page:{key}")
     else:
+        entry_key, version_of_entry = _redis_keys(key)
         try:
-            raw_state, raw_entry = client.mget(
-                version.version_key(), cache.make_and_validate_key(f"page:{key}")
-            )
+            raw_state, stored = client.mget(version.version_key(), version_of_entry)
+            token = version.token(read=version.decode(raw_state))
+            entry = None
+            if stored is not None and stored.decode() == token:
+                entry = _local.get(key)
+                if entry is None or entry[0] != token:
+                    raw = client.get(entry_key)
+                    entry = pickle.loads(raw) if raw else None  # noqa: S301 - our own entries
+                    if entry is not None:
+                        _local.put(key, entry)
+        except CacheUnavailable:
+            raise
         except Exception as error:
             version.note_cache_failure()
             raise CacheUnavailable(str(error)) from error
-        token = version.token(read=version.decode(raw_state))
-        entry = pickle.loads(raw_entry) if raw_entry else None  # noqa: S301 - our own entries
     if entry is not None and entry[0] != token:
         entry = None
     return token, entry
@@ -115,12 +170,14 @@ def _store(key: str, entry: tuple) -> None:
     client = version.redis_client()
     if client is None:
         cache.set(f"page:{key}", entry, settings.PUBLIC_CACHE_TIMEOUT)
-    else:
-        client.set(
-            cache.make_and_validate_key(f"page:{key}"),
-            pickle.dumps(entry, pickle.HIGHEST_PROTOCOL),
-            ex=settings.PUBLIC_CACHE_TIMEOUT,
-        )
+        return
+    entry_key, version_of_entry = _redis_keys(key)
+    timeout = settings.PUBLIC_CACHE_TIMEOUT
+    pipe = client.pipeline(transaction=True)  # both, or neither
+    pipe.set(entry_key, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), ex=timeout)
+    pipe.set(version_of_entry, entry[0], ex=timeout)
+    pipe.execute()
+    _local.put(key, entry)
 
 
 def _storable(request, response) -> bool:
