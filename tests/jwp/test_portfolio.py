@@ -4,10 +4,9 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from jwp.models import JointWorkProgramme, Lesson, Output
-from jwp.portfolio import PortfolioError, portfolio_load, read_portfolio
 from programmes.models import Organisation, Programme
 from publishing.models import Document
 from windows.models import FundingWindow, Instrument, Theme
@@ -23,10 +22,9 @@ FOUR_ACTIVE_JWPS = {
 
 
 @pytest.fixture
-def loaded(django_db_blocker):
-    out = StringIO()
-    call_command("load_portfolio", stdout=out)
-    return out.getvalue()
+def loaded(portfolio_once):
+    """The portfolio, loaded once for this module (each test runs in a savepoint of it)."""
+    return portfolio_once
 
 
 def test_the_seeds_structure_is_loaded(loaded):
@@ -146,30 +144,3 @@ def test_an_unpublished_item_stays_unpublished_on_rerun(loaded):
     Output.objects.filter(slug__contains="feasibility").update(status="draft")
     call_command("load_portfolio", stdout=StringIO())
     assert not Output.objects.published().filter(slug__contains="feasibility").exists()
-
-
-def test_a_bad_reference_names_the_entry_and_writes_nothing():
-    data = read_portfolio()
-    data["programmes"][-1]["instrument"] = "no-such-instrument"
-    with pytest.raises(PortfolioError, match="no-such-instrument"):
-        portfolio_load(data=data)
-    assert Programme.objects.count() == 0
-    assert FundingWindow.objects.count() == 0
-
-
-def test_an_invalid_value_fails_with_the_field_and_writes_nothing():
-    data = read_portfolio()
-    data["programmes"][0]["budget"] = -5
-    data["programmes"][0]["currency"] = "USD"
-    with pytest.raises(PortfolioError, match="budget"):
-        portfolio_load(data=data)
-    assert Theme.objects.count() == 0
-
-
-def test_the_command_reports_a_broken_file_and_exits_non_zero(tmp_path):
-    broken = tmp_path / "broken.toml"
-    broken.write_text("[[programmes]]\nslug = \n")
-    with pytest.raises(CommandError, match="Nothing was loaded"):
-        call_command("load_portfolio", "--file", str(broken))
-    with pytest.raises(CommandError, match="no such file"):
-        call_command("load_portfolio", "--file", str(tmp_path / "missing.toml"))
