@@ -7,10 +7,21 @@ from jwp.models import Output
 from jwp.selectors import with_output_relations
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose summaries are ``type="text"``: an editor's summary is plain text, and sent as
+    ``type="html"`` a feed reader would render markup in it (``<img onerror=...>``)."""
+
+    def add_item_elements(self, handler, item):
+        description = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if description:
+            handler.addQuickElement("summary", description, {"type": "text"})
+
+
 class OutputFeed(Feed):
     """The newest published outputs, newest publication first."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = _("Cities Alliance Portfolio: new outputs")
     subtitle = _("Knowledge products from the Cities Alliance portfolio as they are published.")
     link = reverse_lazy("output-list")

@@ -7,7 +7,7 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
-        from . import version
+        from . import checks, version  # noqa: F401 (checks registers itself)
         from .roles import sync_editorial_groups_after_migrate
 
         # After auth's own post_migrate handler, which creates the permissions.

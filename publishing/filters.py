@@ -9,6 +9,7 @@ a row: counts stay plain ``COUNT(*)`` and no ``DISTINCT`` is needed.
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 
 import django_filters
@@ -21,6 +22,8 @@ from django.db.models.fields.reverse_related import ManyToOneRel
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import BaseCSVField
 from django_filters.widgets import BaseCSVWidget
+
+from publishing.preview import visible_to
 
 
 class ValueListWidget(BaseCSVWidget):
@@ -105,8 +108,9 @@ def link_condition(model, path: str, values: Iterable) -> Q:
 
 
 class RelatedListFilter(django_filters.BaseInFilter, django_filters.CharFilter):
-    """``theme=gender,migration``: items related to any of these (OR). Each value must name an
-    existing ``model`` row by one of ``to_fields`` (``slug`` by default)."""
+    """``theme=gender,migration``: items related to any of these (OR). Each value must name a
+    ``model`` row the caller may see by one of ``to_fields`` (``slug`` by default): to whoever
+    cannot preview drafts, a draft's slug is as unknown as a slug nobody uses."""
 
     base_field_class = CheckedListField
 
@@ -117,13 +121,14 @@ class RelatedListFilter(django_filters.BaseInFilter, django_filters.CharFilter):
         super().__init__(*args, **kwargs)
         self.extra["resolve"] = self.resolve
 
-    def resolve(self, values: list[str]) -> dict[str, int]:
+    def resolve(self, values: list[str], viewer=None) -> dict[str, int]:
         keys = {value: value.upper() if self.upper else value for value in values}
         condition = Q()
         for name in self.to_fields:
             condition |= Q(**{f"{name}__in": set(keys.values())})
         known = {}
-        for row in self.lookup_model.objects.filter(condition).values("pk", *self.to_fields):
+        rows = visible_to(viewer, self.lookup_model.objects.all()).filter(condition)
+        for row in rows.values("pk", *self.to_fields):
             known.update((row[name], row["pk"]) for name in self.to_fields)
         return {value: known[key] for value, key in keys.items() if key in known}
 
@@ -155,19 +160,45 @@ class ChoiceListFilter(django_filters.BaseInFilter, django_filters.CharFilter):
         return qs.filter(link_condition(qs.model, self.path, value))
 
 
-class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 time with any offset Python accepts, sent to the database in UTC
-    (PostgreSQL refuses offsets beyond ±15:59)."""
+def in_utc(moment: datetime.datetime) -> datetime.datetime:
+    """``moment`` in UTC (PostgreSQL refuses offsets beyond ±15:59); ValueError when UTC cannot
+    hold it (``0001-01-01T00:00:00+14:00`` falls before year 1)."""
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError("This moment falls outside the years 1 to 9999 once in UTC.") from None
 
-    def filter(self, qs, value):
-        if value is not None:
-            value = value.astimezone(datetime.UTC)
-        return super().filter(qs, value)
+
+class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time with any offset Python accepts, checked to be a moment UTC can hold."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return in_utc(moment)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 time with any offset Python accepts, sent to the database in UTC."""
+
+    field_class = UTCDateTimeField
 
 
 class Vocabulary(django_filters.FilterSet):
     """A FilterSet that is checked once and then applied as often as needed: to the list, and
-    to each facet count with that facet's own filter left out."""
+    to each facet count with that facet's own filter left out. ``viewer`` is who asks (None:
+    the public); values naming related items are checked against what the viewer may see."""
+
+    def __init__(self, data=None, queryset=None, *, viewer=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, RelatedListFilter):
+                filter_.__dict__.pop("_field", None)  # a form field built for another viewer
+                filter_.extra["resolve"] = functools.partial(filter_.resolve, viewer=viewer)
 
     def cleaned(self) -> dict:
         """The checked values; raises ValidationError naming every bad parameter."""
@@ -178,10 +209,10 @@ class Vocabulary(django_filters.FilterSet):
         return self.form.cleaned_data
 
     @classmethod
-    def checked(cls, data, *, also: Iterable[str] = ()) -> "Vocabulary":
+    def checked(cls, data, *, also: Iterable[str] = (), viewer=None) -> "Vocabulary":
         """The vocabulary bound to ``data``, checked: raises one ValidationError naming every
         parameter that is neither a filter nor in ``also``, and every bad value."""
-        vocabulary = cls(data=data)
+        vocabulary = cls(data=data, viewer=viewer)
         allowed = set(cls.base_filters) | set(also)
         message = _("Unknown parameter. Allowed here: %(names)s.") % {
             "names": ", ".join(sorted(allowed))

@@ -45,6 +45,7 @@ from rest_framework.views import APIView
 from jwp.models import JointWorkProgramme, Lesson, Output
 from programmes.models import Country, Organisation, Programme
 from publishing.api.pagination import MAX_PAGE_SIZE, PortfolioPagination
+from publishing.filters import in_utc
 from publishing.models import Document, PublicationStatus, Publishable, public_condition
 from windows.models import FundingWindow, Instrument, Theme
 
@@ -221,7 +222,7 @@ def parse_since(raw: str | None) -> datetime.datetime:
     if timezone.is_naive(since):
         since = timezone.make_aware(since, datetime.UTC)
     # Any offset Python accepts (up to ±23:59); PostgreSQL takes only ±15:59, so send UTC.
-    return since.astimezone(datetime.UTC)
+    return in_utc(since)
 
 
 _KIND_NAMES = ", ".join(kind.name for kind in KINDS)

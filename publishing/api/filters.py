@@ -38,3 +38,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         if getattr(view, "filtered_by_selector", False):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        # Slugs of related items are checked against what the caller may see.
+        return {**super().get_filterset_kwargs(request, queryset, view), "viewer": request.user}

@@ -298,6 +298,41 @@ def test_timestamps_with_any_valid_offset_are_accepted(api):
         assert api.get(url).status_code == 200, url
 
 
+def test_moments_outside_what_utc_can_hold_are_400s_that_name_the_parameter(api):
+    """0001-01-01T00:00:00+14:00 falls before year 1 in UTC: it was a 500 (OverflowError)."""
+    Portfolio()
+    for moment in ("0001-01-01T00:00:00%2B14:00", "9999-12-31T23:59:59-14:00"):
+        for url, parameter in (
+            (f"/api/v1/programmes/?updated_since={moment}", "updated_since"),
+            (f"/api/v1/outputs/?updated_since={moment}", "updated_since"),
+            (f"/api/v1/jwps/?updated_since={moment}", "updated_since"),
+            (f"/api/v1/iati/activities.xml?updated_since={moment}", "updated_since"),
+            (f"/api/v1/changes/?since={moment}", "since"),
+        ):
+            response = api.get(url, HTTP_ACCEPT="application/json")
+            assert response.status_code == 400, url
+            assert parameter in response.json()["errors"], (url, response.json())
+
+
+def test_a_draft_slug_in_a_filter_answers_as_an_unknown_one_to_the_public(api):
+    """?jwp=<draft slug> was a 200 with count 0 while an unknown slug was a 400: an outsider
+    could tell that a draft exists. To whoever cannot see drafts the two answer the same."""
+    draft = factories.JointWorkProgrammeFactory(slug="secret-plans")
+    published = factories.JointWorkProgrammeFactory(published=True, slug="open-plans")
+    draft_answer = api.get("/api/v1/outputs/?jwp=secret-plans")
+    unknown_answer = api.get("/api/v1/outputs/?jwp=no-such-plans")
+    assert draft_answer.status_code == unknown_answer.status_code == 400
+    assert draft_answer.json()["errors"]["jwp"] == [
+        message.replace("no-such-plans", "secret-plans")
+        for message in unknown_answer.json()["errors"]["jwp"]
+    ]
+    assert api.get(f"/api/v1/outputs/?jwp={published.slug}").status_code == 200
+    # Staff who may preview drafts filter by them.
+    editor = APIClient()
+    editor.force_authenticate(factories.EditorFactory())
+    assert editor.get(f"/api/v1/outputs/?jwp={draft.slug}").status_code == 200
+
+
 def test_the_fast_programme_rows_equal_the_serializer_field_by_field(api):
     """The list writes rows without building each field per programme; what it writes is what
     ProgrammeListSerializer's fields write, key for key, for every kind of value."""

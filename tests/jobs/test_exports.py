@@ -124,6 +124,16 @@ def test_xlsx_cells_are_text_never_formulas(portfolio):
     assert first.data_type == "s" and first.value == portfolio["alpha"].title
 
 
+def test_csv_export_cells_never_start_a_formula(portfolio):
+    portfolio["alpha"].title = '=HYPERLINK("http://attacker.example/","Open")'
+    portfolio["alpha"].save()
+    partner = token_client(factories.UserFactory(is_staff=False))
+    _job, data = download(partner, partner.post(EXPORTS, {"format": "csv"}).json()["url"])
+    titles = [row["title"] for row in csv_rows(data)]
+    assert "'" + portfolio["alpha"].title in titles
+    assert not any(title.startswith("=") for title in titles)
+
+
 def test_iati_export_of_the_real_portfolio_is_valid_and_never_holds_drafts():
     call_command("load_portfolio", stdout=io.StringIO())
     withdrawn = Programme.objects.published().order_by("title").first()
