@@ -18,6 +18,9 @@ from windows.models import Theme, WindowCode
 class JointWorkProgramme(Publishable):
     """Coordination platform, knowledge hub and think tank of the Global window."""
 
+    # Related rows a revision carries (publishing.revisions).
+    revision_rows = ("memberships", "phases")
+
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     iati_identifier = models.CharField(
@@ -196,6 +199,7 @@ class Output(Publishable):
     """A knowledge product, owned by a JWP (optionally one of its phases) or a programme."""
 
     public_owners = ("jwp", "programme")
+    revision_excluded = LINK_CHECK_FIELDS  # the link check's, not an editor's
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)

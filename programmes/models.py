@@ -189,6 +189,9 @@ iati_identifier_validator = RegexValidator(
 class Programme(Publishable):
     """A country programme, an innovation grant or call, or a global initiative."""
 
+    # Related rows a revision carries (publishing.revisions).
+    revision_rows = ("partners", "activities")
+
     instrument = models.ForeignKey(
         Instrument,
         verbose_name=_("instrument"),

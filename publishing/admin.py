@@ -4,13 +4,16 @@ full change history with revert (django-simple-history), and the branded admin s
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .models import WORKFLOW_FIELDS, Document, PublicationStatus
+from . import revisions, services
+from .models import WORKFLOW_FIELDS, Document, PublicationStatus, Revision, RevisionStatus
 
 admin.site.site_header = _("Cities Alliance Portfolio — staff")
 admin.site.site_title = _("Cities Alliance Portfolio")
@@ -77,6 +80,13 @@ class PublishableAdmin(HistoryAdmin):
         return [*fieldsets, self.workflow_fieldset]
 
     def save_model(self, request, obj, form, change):
+        if change and services.needs_review(obj=obj, user=request.user):
+            # Written in save_related, with the inlines, as a pending revision.
+            request._propose_revision = True
+            return
+        self._save_content(request, obj, form, change)
+
+    def _save_content(self, request, obj, form, change):
         if change:
             columns = [obj._meta.get_field(name).attname for name in WORKFLOW_FIELDS]
             current = type(obj).objects.filter(pk=obj.pk).values(*columns).first() or {}
@@ -86,6 +96,65 @@ class PublishableAdmin(HistoryAdmin):
             obj.status = PublicationStatus.DRAFT
             obj.published_at = None
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "_propose_revision", False):
+            return super().save_related(request, form, formsets, change)
+        obj = form.instance
+
+        def write():
+            self._save_content(request, obj, form, change)
+            super(PublishableAdmin, self).save_related(request, form, formsets, change)
+
+        request._revision = services.revision_propose(obj=obj, user=request.user, write=write)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_propose_revision", False):
+            message = [{"changed": {"fields": ["(proposed as a revision for review)"]}}]
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if not getattr(request, "_propose_revision", False):
+            return super().response_change(request, obj)
+        revision = getattr(request, "_revision", None)
+        if revision is None:
+            self.message_user(request, _("Nothing changed."), messages.INFO)
+            return HttpResponseRedirect(request.path)
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _(
+                    "This item is published: your change is a pending revision. The public "
+                    "sees the live version until a Publisher approves it."
+                ),
+                reverse("admin:publishing_revision_change", args=[revision.pk]),
+                _("See the revision"),
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and object_id:
+            obj = self.get_object(request, object_id)
+            revision = services.pending_revision(obj) if obj is not None else None
+            if revision is not None:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _(
+                            "A change proposed by %(author)s waits for review; the form shows "
+                            "the live version, and saving it replaces that proposal."
+                        )
+                        % {"author": revision.created_by or _("someone")},
+                        reverse("admin:publishing_revision_change", args=[revision.pk]),
+                        _("See the proposed change"),
+                    ),
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -166,3 +235,87 @@ class DocumentAdmin(PublishableAdmin):
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [(None, {"fields": ["title", "slug", "summary", "file", "language"]})]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Pending revisions: the change against the live item, field by field and row by row, with
+    Approve and Reject for whoever may publish the item. Nobody adds, edits or deletes one
+    here: revisions come from edits of published items."""
+
+    list_display = ["item_title", "kind", "status", "created_by", "updated_at", "decided_by"]
+    list_filter = ["status", "content_type"]
+    list_select_related = ["content_type", "created_by", "decided_by"]
+    date_hierarchy = "updated_at"
+    change_form_template = "admin/publishing/revision/review.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided with the buttons of the review page, not through a form
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("item")
+
+    @admin.display(description=_("item"))
+    def item_title(self, obj):
+        return str(obj.item) if obj.item is not None else f"#{obj.object_id}"
+
+    @admin.display(description=_("kind"), ordering="content_type")
+    def kind(self, obj):
+        model = obj.content_type.model_class()
+        return model._meta.verbose_name if model else obj.content_type.model
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = self.get_object(request, object_id)
+        if revision is None or not self.has_view_permission(request, revision):
+            return super().change_view(request, object_id, form_url, extra_context)
+        may_decide = request.user.has_perm(revision.model.publish_permission())
+        if request.method == "POST":
+            return self._decide(request, revision, may_decide=may_decide)
+        live = revision.item
+        conflicts = (
+            services.revision_conflicts(revision)
+            if live is not None and revision.status == RevisionStatus.PENDING
+            else set()
+        )
+        changes = revisions.describe(revision.model, revision.base, revision.proposed)
+        opts = revision.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(revision),
+            "opts": self.model._meta,
+            "revision": revision,
+            "live": live,
+            "live_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[live.pk])
+            if live is not None
+            else "",
+            "changes": changes,
+            "conflicts": conflicts,
+            "may_decide": may_decide and revision.status == RevisionStatus.PENDING,
+            "has_view_permission": True,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.change_form_template, context)
+
+    def _decide(self, request, revision, *, may_decide: bool):
+        if not may_decide:
+            raise PermissionDenied
+        try:
+            if "_approve" in request.POST:
+                services.revision_approve(revision=revision, user=request.user)
+                self.message_user(request, _("Approved: the change is live."), messages.SUCCESS)
+            elif "_reject" in request.POST:
+                services.revision_reject(
+                    revision=revision, user=request.user, comment=request.POST.get("comment", "")
+                )
+                self.message_user(
+                    request, _("Rejected: the editor has your comment."), messages.SUCCESS
+                )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        return HttpResponseRedirect(request.path)

@@ -7,6 +7,7 @@ too (outputs and lessons), and conditions across relations come from ``public_co
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
@@ -187,3 +188,83 @@ class PublicationState(models.Model):
 
     def __str__(self):
         return f"v{self.version}"
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Revision(models.Model):
+    """An edit to a published item by someone who may not publish it: the state it proposes,
+    kept apart from the live item until a Publisher approves it (``publishing.services``).
+
+    Both states are serialized (``publishing.revisions``): ``base`` is the live item when the
+    edit was made, ``proposed`` the item as the editor left it. Approval writes onto the live
+    item only what changed between the two, so a change made to the live item meanwhile is not
+    undone, and a part changed on both sides is a conflict the Publisher sees.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RevisionStatus.choices,
+        default=RevisionStatus.PENDING,
+        db_index=True,
+    )
+    base = models.JSONField(_("live state it started from"))
+    proposed = models.JSONField(_("proposed state"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("pending revision")
+        verbose_name_plural = _("revisions")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(status="pending"),
+                name="revision_one_pending_per_item",
+                violation_error_message=_("This item already has a pending revision."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=RevisionStatus.values),
+                name="revision_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+                name="revision_decided_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Revision of %(item)s") % {"item": self.item or f"#{self.object_id}"}
+
+    @property
+    def model(self):
+        return self.content_type.model_class()

@@ -177,3 +177,59 @@ def _message(event: str, context: dict, *, recipient, connection) -> mail.EmailM
 
 def _display_name(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+# -- revisions ---------------------------------------------------------------------------------
+
+# event -> the revision status it leaves
+REVISION_EVENTS = {"proposed": "pending", "approved": "approved", "rejected": "rejected"}
+
+
+def revision_notification_send(
+    *, event: str, revision_id: int, updated: str, actor_id: int | None
+) -> int:
+    """Proposed: the item's Publishers hear of it. Approved or rejected: the editor who
+    proposed it, with the Publisher's comment. Never the person who acted. Stale events (the
+    revision changed or was decided since) send nothing; each recipient gets a notice once."""
+    from .models import Revision
+
+    if event not in REVISION_EVENTS:
+        raise ValueError(f"Unknown revision event: {event!r}")
+    revision = (
+        Revision.objects.select_related("created_by", "content_type").filter(pk=revision_id).first()
+    )
+    if revision is None or revision.status != REVISION_EVENTS[event]:
+        return 0
+    if revision.updated_at.isoformat() != updated:
+        return 0
+    item = revision.item
+    if item is None:
+        return 0
+    if event == "proposed":
+        recipients = list(_publishers(item).exclude(pk=actor_id) if actor_id else _publishers(item))
+    else:
+        author = revision.created_by
+        usable = author and author.is_active and author.email and author.pk != actor_id
+        recipients = [author] if usable else []
+    prefix = f"publishing:revision-notice:{event}:{revision.pk}:{updated}"
+    keys = {user.pk: f"{prefix}:{user.pk}" for user in recipients}
+    already = cache.get_many(keys.values()) if keys else {}
+    pending = [user for user in recipients if keys[user.pk] not in already]
+    if not pending:
+        return 0
+    user_model = get_user_model()
+    actor = user_model._default_manager.filter(pk=actor_id).first() if actor_id else None
+    opts = revision._meta
+    context = {
+        **_context(item, actor=actor),
+        "comment": revision.comment,
+        "revision_url": settings.SITE_URL
+        + reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[revision.pk]),
+    }
+    with mail.get_connection() as connection:
+        for recipient in pending:
+            _message(
+                f"revision_{event}", context, recipient=recipient, connection=connection
+            ).send()
+            cache.set(keys[recipient.pk], True, SENT_NOTICE_TIMEOUT)
+    return len(pending)

@@ -51,6 +51,9 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
         ("jobs", "view_importjob"),
         ("jobs", "view_publicfile"),
     }
+    # Revisions: editors read theirs and others' (the admin shows the diff); deciding needs the
+    # publish permission of the revised item, not a permission on revisions.
+    editors |= {("publishing", "view_revision")}
     publishers |= editors | {("jobs", "delete_exportjob"), ("jobs", "delete_importjob")}
     return {EDITORS: editors, PUBLISHERS: publishers}
 

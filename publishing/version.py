@@ -53,14 +53,17 @@ class CacheUnavailable(Exception):
 
 
 def public_models() -> list:
-    """Every model whose table the public reads, many-to-many tables included (history tables
-    and the state row itself excluded)."""
-    from .models import PublicationState
+    """Every model whose table the public reads, many-to-many tables included (history tables,
+    the state row itself and pending revisions, which the public never reads, excluded)."""
+    from .models import PublicationState, Revision
 
     found = []
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if meta.app_label not in settings.PUBLIC_CONTENT_APPS or model is PublicationState:
+        if meta.app_label not in settings.PUBLIC_CONTENT_APPS or model in (
+            PublicationState,
+            Revision,
+        ):
             continue
         if meta.proxy or not meta.managed or any(f.name == "history_id" for f in meta.fields):
             continue

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind, Phase
@@ -19,7 +20,8 @@ from programmes.models import (
     Programme,
     ProgrammePartner,
 )
-from publishing.models import Document, PublicationStatus
+from publishing.models import Document, PublicationStatus, Revision
+from publishing.revisions import snapshot
 from publishing.roles import EDITORS, PUBLISHERS
 from windows.models import FundingWindow, Instrument, InstrumentKind, Theme, WindowCode
 
@@ -231,3 +233,21 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     class Params:
         published = PUBLISHED
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    """A pending revision of a published programme that changes its title."""
+
+    class Meta:
+        model = Revision
+
+    class Params:
+        of = factory.SubFactory(ProgrammeFactory, published=True)
+
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.of))
+    object_id = factory.LazyAttribute(lambda o: o.of.pk)
+    base = factory.LazyAttribute(lambda o: snapshot(o.of))
+    proposed = factory.LazyAttribute(
+        lambda o: {**o.base, "fields": {**o.base["fields"], "title": f"{o.of.title} (revised)"}}
+    )
+    created_by = factory.SubFactory(EditorFactory)

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from publishing import services
-from publishing.models import WORKFLOW_FIELDS
+from publishing.models import WORKFLOW_FIELDS, Revision
 from publishing.roles import EDITORS, PUBLISHERS
 
 from .permissions import ReadOnlyOrStaffWrite
@@ -82,6 +82,40 @@ class APIErrorSerializer(serializers.Serializer):
     )
 
 
+class _RowChangeSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["added", "removed", "changed"])
+    row = serializers.CharField()
+    fields = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="[label, before, after] for each field of the row that differs.",
+    )
+
+
+class _ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+    rows = _RowChangeSerializer(many=True)
+
+
+class _RevisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    proposed_by = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    review_url = serializers.URLField()
+    changes = _ChangeSerializer(many=True)
+
+
+class PendingRevisionSerializer(serializers.Serializer):
+    """The answer to an edit of a published item by someone who may not publish it
+    (documentation only)."""
+
+    detail = serializers.CharField()
+    revision = _RevisionSerializer()
+
+
 def api_errors(error: DjangoValidationError, *, names: Mapping[str, str] | None = None) -> dict:
     """A service's ValidationError as ``{field: [messages]}``, with the API's field names
     (``names`` maps model field -> API field) and DRF's key for non-field errors."""
@@ -130,7 +164,9 @@ class StaffWriteMixin:
         serializer.is_valid(raise_exception=True)
         obj = self._call_service(serializer, self.create_item, serializer.validated_data)
         data = self.read_back(obj)
-        headers = {"Location": data[api_settings.URL_FIELD_NAME]}
+        # A plain str: the URL field gives a str subclass, which WSGI servers (runserver's
+        # wsgiref among them) refuse as a header value.
+        headers = {"Location": str(data[api_settings.URL_FIELD_NAME])}
         return Response(data, status=status.HTTP_201_CREATED, headers=headers)
 
     def update(self, request, *args, **kwargs):
@@ -138,8 +174,19 @@ class StaffWriteMixin:
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        obj = self._call_service(serializer, self.update_item, instance, serializer.validated_data)
-        return Response(self.read_back(obj))
+        result = services.edit(
+            obj=instance,
+            user=request.user,
+            write=lambda: self._call_service(
+                serializer, self.update_item, instance, serializer.validated_data
+            ),
+        )
+        if result is None:  # an edit of a published item that changes nothing
+            return Response(self.read_back(instance))
+        if isinstance(result, Revision):
+            # The live item stays as it is until a Publisher approves the change.
+            return Response(revision_body(result, request=request), status=status.HTTP_202_ACCEPTED)
+        return Response(self.read_back(result))
 
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
@@ -155,6 +202,44 @@ class StaffWriteMixin:
                 if field.source not in ("*", name)
             }
             raise exceptions.ValidationError(api_errors(error, names=names)) from None
+
+
+def revision_body(revision: Revision, *, request) -> dict:
+    """A pending revision as the API answers an Editor's edit of a published item: what it
+    changes, field by field, and where a Publisher reviews it."""
+    from django.urls import reverse
+
+    from publishing import revisions
+
+    changes = revisions.describe(revision.model, revision.base, revision.proposed)
+    return {
+        "detail": (
+            "Saved as a pending revision: the published item stays as it is until a "
+            "Publisher approves the change."
+        ),
+        "revision": {
+            "id": revision.pk,
+            "status": revision.status,
+            "proposed_by": revision.created_by.get_username() if revision.created_by else None,
+            "updated_at": revision.updated_at.isoformat(),
+            "review_url": request.build_absolute_uri(
+                reverse("admin:publishing_revision_change", args=[revision.pk])
+            ),
+            "changes": [
+                {
+                    "field": change.part.partition(".")[2],
+                    "label": change.label,
+                    "before": change.before,
+                    "after": change.after,
+                    "rows": [
+                        {"action": row.action, "row": row.label, "fields": row.fields}
+                        for row in change.rows
+                    ],
+                }
+                for change in changes
+            ],
+        },
+    }
 
 
 class WorkflowActionPermission(ReadOnlyOrStaffWrite):
@@ -277,8 +362,14 @@ def staff_write_schemas(*, noun: str, write_serializer, detail_serializer, notes
     writing = (
         f"{auth} Related items are given by slug. Any key that cannot be written, such as "
         "`status`, is a 400 naming it: the publication state changes only through the "
-        f"workflow actions. {notes}"
+        f"workflow actions. An edit of a published {noun} by someone without the publish "
+        "permission changes nothing live: it is answered 202 with the pending revision a "
+        f"Publisher approves or rejects. {notes}"
     ).strip()
+    pending = OpenApiResponse(
+        PendingRevisionSerializer,
+        description=f"The {noun} is published: the edit waits for a Publisher's review.",
+    )
     schemas = {
         "create": extend_schema(
             summary=f"Create a {noun}",
@@ -292,13 +383,25 @@ def staff_write_schemas(*, noun: str, write_serializer, detail_serializer, notes
                 f"Fields left out take their default (empty lists, blank text, null). {writing}"
             ),
             request=write_serializer,
-            responses={200: detail_serializer, 400: invalid, **errors, 404: not_found},
+            responses={
+                200: detail_serializer,
+                202: pending,
+                400: invalid,
+                **errors,
+                404: not_found,
+            },
         ),
         "partial_update": extend_schema(
             summary=f"Change some fields of a {noun}",
             description=f"Fields left out, lists included, stay as they are. {writing}",
             request=write_serializer,
-            responses={200: detail_serializer, 400: invalid, **errors, 404: not_found},
+            responses={
+                200: detail_serializer,
+                202: pending,
+                400: invalid,
+                **errors,
+                404: not_found,
+            },
         ),
     }
     descriptions = {

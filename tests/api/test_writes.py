@@ -158,6 +158,56 @@ def test_create_an_output_with_every_field(editor_api, editor):
     assert output.history.get().history_user == editor
 
 
+def test_a_create_answers_a_location_a_wsgi_server_accepts(editor, instrument):
+    """runserver (wsgiref) answered 500: the Location header was a str subclass, not a str.
+    The WSGI application is called as a server calls it, under wsgiref's validator."""
+    import io
+    import json
+    from wsgiref.util import setup_testing_defaults
+    from wsgiref.validate import validator
+
+    from django.core.wsgi import get_wsgi_application
+
+    payload = json.dumps(programme_body()).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": PROGRAMMES,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "HTTP_HOST": "testserver",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(payload)),
+        "HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=editor).key}",
+        "wsgi.input": io.BytesIO(payload),
+    }
+    setup_testing_defaults(environ)
+    answered = {}
+
+    def start_response(status, headers, exc_info=None):
+        answered.update(status=status, headers=dict(headers))
+        return lambda data: None
+
+    # As Django's test client does: the request must not close the test's connection.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = validator(get_wsgi_application())(environ, start_response)
+        try:
+            content = b"".join(body)
+        finally:
+            body.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert answered["status"].startswith("201"), content
+    assert type(answered["headers"]["Location"]) is str
+    assert answered["headers"]["Location"].endswith("/api/v1/programmes/secondary-cities/")
+
+
 def test_defaults_fill_what_a_create_leaves_out(editor_api, instrument):
     response = editor_api.post(PROGRAMMES, programme_body(), format="json")
     assert response.status_code == 201, response.content
@@ -391,9 +441,15 @@ def test_sending_status_is_a_400_naming_it(publisher_api, instrument, method):
     assert published.status == PublicationStatus.PUBLISHED
 
 
-def test_editing_a_published_programme_keeps_it_published(editor_api):
-    programme = factories.ProgrammeFactory(published=True)
+def test_editing_a_published_programme_keeps_it_published(editor_api, publisher_api):
+    """A Publisher's edit is live at once; an Editor's waits for review (202, the live item
+    unchanged: tests/publishing/test_revisions.py). Either way the item stays published."""
+    programme = factories.ProgrammeFactory(published=True, title="Before")
     response = editor_api.patch(f"{PROGRAMMES}{programme.slug}/", {"title": "Edited"})
+    assert response.status_code == 202, response.content
+    programme.refresh_from_db()
+    assert (programme.title, programme.status) == ("Before", PublicationStatus.PUBLISHED)
+    response = publisher_api.patch(f"{PROGRAMMES}{programme.slug}/", {"title": "Edited"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "published"
     programme.refresh_from_db()
