@@ -478,6 +478,7 @@ def main() -> None:
         "API_THROTTLE_ANON": "100000000/minute",
         "API_THROTTLE_USER": "100000000/minute",
         "LOG_LEVEL": "WARNING",
+        "SECURE_SSL_REDIRECT": "false",  # plain http on 127.0.0.1, as behind a TLS proxy
     }
     env.setdefault("SECRET_KEY", "bench-scale-" + os.urandom(16).hex())
     os.environ.update(env)

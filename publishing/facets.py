@@ -115,16 +115,7 @@ def _count_rows(queryset: QuerySet, facets: list[Facet]) -> dict[str, Counts]:
                 (row[0], row[1] if facet.label else None, row[-1]) for row in grouped
             )
         return counts
-    sql, params = values.query.sql_with_params()
-    names = [name for group in sets for name in group]
-    grouping = ", ".join(f"GROUPING(v{n})" for n in range(len(facets)))
-    query = (
-        f"SELECT {', '.join(names)}, {grouping}, COUNT(*) FROM ({sql}) AS items "  # noqa: S608
-        f"GROUP BY GROUPING SETS ({', '.join('(' + ', '.join(g) + ')' for g in sets)})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        result = cursor.fetchall()
+    names, result = grouped_by_sets(values, sets, aggregates=["COUNT(*)"])
     position = {name: index for index, name in enumerate(names)}
     flags = len(names)
     counts = {}
@@ -139,6 +130,24 @@ def _count_rows(queryset: QuerySet, facets: list[Facet]) -> dict[str, Counts]:
             for row in mine
         )
     return counts
+
+
+def grouped_by_sets(values: QuerySet, sets: list[list[str]], *, aggregates: list[str]):
+    """PostgreSQL: one scan of ``values`` (a ``.values()`` queryset) grouped by each of
+    ``sets`` (lists of its column names) at once. Returns (the columns in order, rows), each
+    row: the columns, then GROUPING() of each set's first column (0 in that set's rows), then
+    the ``aggregates`` (SQL over the columns, such as ``COUNT(*)``)."""
+    sql, params = values.query.sql_with_params()
+    names = list(dict.fromkeys(name for group in sets for name in group))
+    flags = ", ".join(f"GROUPING({group[0]})" for group in sets)
+    grouping = ", ".join("(" + ", ".join(group) + ")" for group in sets)
+    query = (
+        f"SELECT {', '.join(names)}, {flags}, {', '.join(aggregates)} "  # noqa: S608
+        f"FROM ({sql}) AS items GROUP BY GROUPING SETS ({grouping})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return names, cursor.fetchall()
 
 
 def _counted(links: QuerySet, key: str, item: str, *, distinct: bool) -> list[tuple]:
