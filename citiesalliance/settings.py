@@ -64,10 +64,14 @@ MIDDLEWARE = [
     "citiesalliance.health.HealthCheckMiddleware",  # first: answers any Host header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # Whole anonymous responses from the shared cache, before sessions and views run.
+    # Whole anonymous responses from the shared cache, before sessions and views run (a
+    # request with a session cookie is never served from it, whatever the order).
     "publishing.cache.PublicCacheMiddleware",
+    # Below the cache: a stored response keeps the headers they set.
+    "publishing.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -182,6 +186,50 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, on by default in production: http is redirected, and browsers are told to use
+# https for a year (HSTS). Off for make run (DEBUG).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading binds the domain (and its subdomains) to https in every browser for good: the
+# operator's choice (SECURE_HSTS_PRELOAD), not a default, so check --deploy does not ask for it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp, publishing.security): scripts, styles, images and fonts
+# from this site only, no inline script anywhere, no plugins, no framing, forms post here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features no page uses, switched off for every page and anything it embeds.
+PERMISSIONS_POLICY = {
+    name: []
+    for name in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 # Celery: broker and results in Redis; without REDIS_URL tasks run inline (make run).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -232,6 +280,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # Weekly link check of outputs: seconds to wait for each HEAD request.
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=5.0)
+# The link check connects only to public addresses (jwp.links): true lets it reach loopback and
+# private networks, for tests with a local server. Never in production.
+LINK_CHECK_ALLOW_PRIVATE = env.bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 
 # E-mail: notifications of the publication workflow. Console in development; production sets
 # EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.org:587).
@@ -247,6 +298,12 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=200)
+# A file with more rows, or an XLSX workbook that unpacks to more bytes, is refused before it
+# is read (a small XLSX can unpack to a million rows).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+# Rows the preview shows of a valid file (problems are always listed, all of them).
+IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=100)
 
 # IATI: the reporting organisation's identifier. A placeholder until Cities Alliance's own
 # registered identifier is configured; it prefixes every iati-identifier we generate.

@@ -1,12 +1,13 @@
-"""Staff see export jobs (their own; publishers and superusers everyone's) and start exports
-from the programme list. The export actions are attached to the programme admin from here, so
-that programmes/ does not depend on jobs/ (the arrows of DESIGN.md point one way)."""
+"""Staff see export jobs (their own; publishers and superusers everyone's), start exports from
+the programme list and bulk-import programmes and outputs. The programme and output admins are
+declared and registered here, each as one class with its actions, because they hold the jobs
+(programmes/ and jwp/ do not depend on jobs/: the arrows of DESIGN.md point one way)."""
 
 import os
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,9 +22,9 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.tmp_storages import MediaStorage
 
-from jwp.admin import OutputAdmin
+from jwp import admin as jwp_admin
 from jwp.models import Output
-from programmes.admin import ProgrammeAdmin
+from programmes import admin as programme_admin
 from programmes.models import Programme
 
 from . import imports, services
@@ -31,11 +32,12 @@ from .models import ExportFormat, ExportJob, ImportJob, ImportTarget, JobState, 
 from .resources import OutputResource, ProgrammeResource
 from .storage import private_storage
 
-STATE_COLOURS = {
-    JobState.QUEUED: "#6b6b6b",
-    JobState.RUNNING: "#1f5fa6",
-    JobState.DONE: "#1b6e35",
-    JobState.FAILED: "#a11d1d",
+# Classes of static/css/admin.css (the Content-Security-Policy allows no inline style).
+STATE_CLASSES = {
+    JobState.QUEUED: "ca-muted",
+    JobState.RUNNING: "ca-info",
+    JobState.DONE: "ca-ok",
+    JobState.FAILED: "ca-bad",
 }
 
 
@@ -94,8 +96,8 @@ class ExportJobAdmin(admin.ModelAdmin):
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, job):
         return format_html(
-            '<strong style="color:{}" title="{}">{}</strong>',
-            STATE_COLOURS.get(job.state, "#000"),
+            '<strong class="{}" title="{}">{}</strong>',
+            STATE_CLASSES.get(job.state, ""),
             job.error,
             job.get_state_display(),
         )
@@ -176,17 +178,6 @@ def _export_action(format: ExportFormat):
         % {"format": format.label},
         permissions=["export"],
     )(action)
-
-
-def _has_export_permission(self, request):
-    return request.user.has_perm("jobs.add_exportjob")
-
-
-ProgrammeAdmin.has_export_permission = _has_export_permission
-ProgrammeAdmin.actions = [
-    *ProgrammeAdmin.actions,
-    *(_export_action(format) for format in ExportFormat),
-]
 
 
 # -- bulk import (django-import-export) ------------------------------------------------------
@@ -300,6 +291,11 @@ class SpreadsheetImportForm(ImportForm):
             self.add_error("import_file", _("This file is not an Excel (.xlsx) workbook."))
         elif expected is base_formats.CSV and b"\x00" in head:
             self.add_error("import_file", _("This file is not a CSV text file."))
+        else:
+            try:
+                imports.check_size(upload, xlsx=expected is base_formats.XLSX)
+            except ValidationError as error:
+                self.add_error("import_file", error)
         chosen = cleaned.get("format")
         if chosen not in (None, "") and self.formats[int(chosen)] is not expected:
             self.add_error("format", _("Choose the format of the file: %s.") % extension[1:])
@@ -327,6 +323,8 @@ class BackgroundImportMixin:
             **super().get_context_data(**kwargs),
             "import_columns": list(resource.column_help.items()),
             "import_async_rows": settings.IMPORT_ASYNC_ROWS,
+            "import_preview_rows": settings.IMPORT_PREVIEW_ROWS,
+            "import_preview_slice": f":{settings.IMPORT_PREVIEW_ROWS}",
         }
 
     def get_import_data_kwargs(self, **kwargs):
@@ -398,18 +396,24 @@ class BackgroundImportMixin:
         return self.process_result(result, request)
 
 
-class ProgrammeImportAdmin(BackgroundImportMixin, ImportMixin, ProgrammeAdmin):
+@admin.register(Programme)
+class ProgrammeAdmin(BackgroundImportMixin, ImportMixin, programme_admin.ProgrammeAdmin):
+    """Programmes: the workflow actions, the background exports, and the bulk import."""
+
     resource_classes = [ProgrammeResource]
     import_target = ImportTarget.PROGRAMMES
+    actions = [
+        *programme_admin.ProgrammeAdmin.actions,
+        *(_export_action(format) for format in ExportFormat),
+    ]
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("jobs.add_exportjob")
 
 
-class OutputImportAdmin(BackgroundImportMixin, ImportMixin, OutputAdmin):
+@admin.register(Output)
+class OutputAdmin(BackgroundImportMixin, ImportMixin, jwp_admin.OutputAdmin):
+    """Outputs: the workflow and link-check actions, and the bulk import."""
+
     resource_classes = [OutputResource]
     import_target = ImportTarget.OUTPUTS
-
-
-# Registered here, not in programmes/ and jwp/, which do not depend on jobs/.
-admin.site.unregister(Programme)
-admin.site.register(Programme, ProgrammeImportAdmin)
-admin.site.unregister(Output)
-admin.site.register(Output, OutputImportAdmin)

@@ -6,17 +6,21 @@ an error from the database) rolls every row back.
 """
 
 import logging
+import zipfile
 from datetime import timedelta
 
 import tablib
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.results import Result, RowResult
+from openpyxl import load_workbook
 
 from .models import ImportFormat, ImportJob, ImportTarget, JobState
 from .resources import OutputResource, ProgrammeResource
@@ -33,6 +37,63 @@ MAX_ERROR_LINES = 50  # in a job's error text; the rest is counted
 
 def format_of(format_class) -> ImportFormat:
     return next(key for key, value in FORMATS.items() if value is format_class)
+
+
+def check_size(upload, *, xlsx: bool) -> None:
+    """Refuses, before it is parsed, a file of more than ``IMPORT_MAX_ROWS`` rows, or an XLSX
+    workbook that unpacks to more than ``IMPORT_MAX_UNPACKED_BYTES``: a 290 KB workbook can
+    hold a million rows. Rows are counted as they stream, up to one past the limit."""
+    limit = settings.IMPORT_MAX_ROWS
+    rows = 0
+    try:
+        if xlsx:
+            rows = _xlsx_rows(upload, limit)
+        else:
+            for line in upload:
+                if line.strip():
+                    rows += 1
+                if rows > limit + 1:  # the header row is not an item
+                    break
+    finally:
+        upload.seek(0)
+    if rows > limit + 1:
+        raise ValidationError(
+            _("This file has more than %(limit)d rows; import it in parts of at most %(limit)d.")
+            % {"limit": limit},
+            code="too_many_rows",
+        )
+
+
+def _xlsx_rows(upload, limit: int) -> int:
+    try:
+        archive = zipfile.ZipFile(upload)
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValidationError(
+            _("This file is not an Excel (.xlsx) workbook."), code="xlsx"
+        ) from None
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            _("This workbook unpacks to more than %(size)s; import it in parts.")
+            % {"size": filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)},
+            code="too_large",
+        )
+    upload.seek(0)
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a broken workbook
+        raise ValidationError(_("This Excel workbook cannot be read."), code="xlsx") from None
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        rows = 0
+        for row in sheet.iter_rows(values_only=True) if sheet is not None else ():
+            if any(value not in (None, "") for value in row):
+                rows += 1
+            if rows > limit + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
 
 
 def read_dataset(data: bytes, format: str) -> tablib.Dataset:

@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 
 from publishing.admin import HistoryAdmin, PublishableAdmin, iati_check_display
 
-from . import services
+from . import links, services
 from .models import (
     LINK_CHECK_FIELDS,
     JointWorkProgramme,
@@ -118,7 +118,7 @@ class MembershipAdmin(HistoryAdmin):
     autocomplete_fields = ["organisation", "jwp"]
 
 
-@admin.register(Output)
+# Registered by jobs/admin.py, with the bulk import (jwp/ does not depend on jobs/).
 class OutputAdmin(PublishableAdmin):
     list_display = [
         "title",
@@ -165,12 +165,12 @@ class OutputAdmin(PublishableAdmin):
     def link_badge(self, obj):
         if obj.link_status == LinkStatus.BROKEN:
             return format_html(
-                '<strong style="color:#b00020">✗ {}</strong>: {}',
+                '<strong class="ca-bad">✗ {}</strong>: {}',
                 obj.get_link_status_display(),
                 obj.link_error,
             )
         if obj.link_status == LinkStatus.OK:
-            return format_html('<span style="color:#1b6e35">✓ {}</span>', _("working"))
+            return format_html('<span class="ca-ok">✓ {}</span>', _("working"))
         return "—"
 
     @admin.action(description=_("Check links now"), permissions=["change"])
@@ -178,7 +178,7 @@ class OutputAdmin(PublishableAdmin):
         """Checks the selection now, in the request: fine for a page of outputs; the weekly
         task checks them all."""
         statuses = [
-            services.output_check_link(output_id=output_id)
+            links.output_check_link(output_id=output_id)
             for output_id in queryset.values_list("pk", flat=True)
         ]
         ok, broken = statuses.count(LinkStatus.OK), statuses.count(LinkStatus.BROKEN)

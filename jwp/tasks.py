@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import links
 from .models import Output
 
 
@@ -12,7 +12,7 @@ def check_output_links() -> int:
     and returns how many. One task per output, so that outputs are checked in parallel across
     workers, a slow or hanging site costs one short task rather than the whole run's time
     limit, and a lost worker re-runs one check. Running it twice only checks again."""
-    output_ids = list(services.outputs_to_link_check().values_list("pk", flat=True))
+    output_ids = list(links.outputs_to_link_check().values_list("pk", flat=True))
     for output_id in output_ids:
         check_output_link.delay(output_id)
     return len(output_ids)
@@ -22,6 +22,6 @@ def check_output_links() -> int:
 def check_output_link(output_id: int) -> str | None:
     """Checks one output's link and file and stores the result (its ``LinkStatus``)."""
     try:
-        return services.output_check_link(output_id=output_id)
+        return links.output_check_link(output_id=output_id)
     except Output.DoesNotExist:  # deleted after the weekly task queued it
         return None

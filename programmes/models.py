@@ -44,6 +44,10 @@ class Country(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
+        # Editors add countries; only Publishers change one that published content uses.
+        permissions = [
+            ("change_used_country", _("Can change countries that published content uses"))
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2"),
             models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3"),
@@ -90,6 +94,8 @@ class City(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("city")
         verbose_name_plural = _("cities")
+        # Editors add cities; only Publishers change one that published content uses.
+        permissions = [("change_used_city", _("Can change cities that published content uses"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -147,6 +153,10 @@ class Organisation(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # Editors add organisations; only Publishers change one that published content uses.
+        permissions = [
+            ("change_used_organisation", _("Can change organisations that published content uses"))
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["iati_ref"],

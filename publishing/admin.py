@@ -13,17 +13,26 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import revisions, services
-from .models import WORKFLOW_FIELDS, Document, PublicationStatus, Revision, RevisionStatus
+from .models import (
+    WORKFLOW_FIELDS,
+    Document,
+    PublicationStatus,
+    Revision,
+    RevisionStatus,
+    change_used_permission,
+    used_by_public_content,
+)
 
 admin.site.site_header = _("Cities Alliance Portfolio — staff")
 admin.site.site_title = _("Cities Alliance Portfolio")
 admin.site.index_title = _("Portfolio administration")
 
 
-STATUS_COLOURS = {
-    PublicationStatus.DRAFT: "#6b6b6b",
-    PublicationStatus.IN_REVIEW: "#a15c00",
-    PublicationStatus.PUBLISHED: "#1b6e35",
+# Classes of static/css/admin.css (the Content-Security-Policy allows no inline style).
+STATUS_CLASSES = {
+    PublicationStatus.DRAFT: "ca-muted",
+    PublicationStatus.IN_REVIEW: "ca-warn",
+    PublicationStatus.PUBLISHED: "ca-ok",
 }
 
 
@@ -33,9 +42,9 @@ def iati_check_display(obj):
         return "—"
     problems = obj.iati_problems()
     if not problems:
-        return format_html('<span style="color:#1b6e35">✓ {}</span>', _("exportable"))
+        return format_html('<span class="ca-ok">✓ {}</span>', _("exportable"))
     return format_html(
-        '<span style="color:#a15c00" title="{}">⚠ {}</span>',
+        '<span class="ca-warn" title="{}">⚠ {}</span>',
         _("Left out of the IATI export until this is fixed."),
         "; ".join(str(problem) for problem in problems),
     )
@@ -54,6 +63,34 @@ class HistoryAdmin(SimpleHistoryAdmin):
             return _("created")
         delta = historical_record.diff_against(previous)
         return ", ".join(change.field for change in delta.changes) or "—"
+
+
+class ReferenceAdmin(HistoryAdmin):
+    """Reference data without a workflow (countries, cities, organisations), shown on public
+    pages as it is: Editors add rows and change those nothing public uses yet; a row that
+    published content uses is read-only but for whoever has ``change_used_<model>``
+    (Publishers)."""
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm(change_used_permission(type(obj))):
+            return True
+        return not used_by_public_content(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and not self.has_change_permission(request, obj):
+            self.message_user(
+                request,
+                _(
+                    "Published content shows this %(kind)s: only a Publisher may change it. "
+                    "Ask one, or add a new %(kind)s."
+                )
+                % {"kind": obj._meta.verbose_name},
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class PublishableAdmin(HistoryAdmin):
@@ -166,8 +203,8 @@ class PublishableAdmin(HistoryAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
         return format_html(
-            '<span style="color:{};font-weight:600">{}</span>',
-            STATUS_COLOURS[obj.status],
+            '<span class="{} ca-strong">{}</span>',
+            STATUS_CLASSES[obj.status],
             obj.get_status_display(),
         )
 

@@ -135,6 +135,31 @@ class Publishable(TimeStampedModel):
         return f"{cls._meta.app_label}.publish_{cls._meta.model_name}"
 
 
+def used_by_public_content(obj: models.Model) -> bool:
+    """Whether anything the public sees shows ``obj`` (a country, a city, an organisation):
+    a public item related to it directly (a programme's countries), or through a row of its
+    own (a programme's partners, a JWP's memberships)."""
+    for relation in obj._meta.related_objects:
+        related = relation.related_model
+        name = relation.field.name
+        if issubclass(related, Publishable):
+            if related._default_manager.public().filter(**{name: obj}).exists():
+                return True
+            continue
+        for field in related._meta.concrete_fields:
+            owner = field.related_model if field.is_relation else None
+            if owner is not None and isinstance(owner, type) and issubclass(owner, Publishable):
+                condition = public_condition(owner, f"{field.name}__")
+                if related._default_manager.filter(condition, **{name: obj}).exists():
+                    return True
+    return False
+
+
+def change_used_permission(model) -> str:
+    """The permission to change a row of reference data that public content uses."""
+    return f"{model._meta.app_label}.change_used_{model._meta.model_name}"
+
+
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     FRENCH = "fr", _("French")

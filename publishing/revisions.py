@@ -57,6 +57,9 @@ def _encode(field_: models.Field, obj) -> object:
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, str):
+        # Browsers send a textarea's line breaks as CRLF: the same text, not a change.
+        return value.replace("\r\n", "\n")
     return value
 
 

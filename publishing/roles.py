@@ -24,6 +24,12 @@ CONTENT_MODELS = [
     ("jwp", "lesson"),
     ("publishing", "document"),
 ]
+# Reference data that public pages show as it is: a row in use changes only through Publishers.
+REFERENCE_MODELS = [
+    ("programmes", "country"),
+    ("programmes", "city"),
+    ("programmes", "organisation"),
+]
 PUBLISHABLE_MODELS = [
     ("programmes", "programme"),
     ("jwp", "jointworkprogramme"),
@@ -43,6 +49,7 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
         publishers |= {(app, f"{action}_{model}") for action in ("add", "change", "delete")}
     publishers |= {(app, f"delete_{model}") for app, model in CONTENT_MODELS}
     publishers |= {(app, f"publish_{model}") for app, model in PUBLISHABLE_MODELS}
+    publishers |= {(app, f"change_used_{model}") for app, model in REFERENCE_MODELS}
     # Jobs: both start exports and imports and see their own; publishers see (and may delete)
     # everyone's. Importing itself needs the add permission of what is imported.
     editors |= {

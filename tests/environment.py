@@ -15,3 +15,5 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 # The publication version is read from the database when the cache lacks it or a write
 # pushes it, never on a timer: a test's query counts do not depend on how long it runs.
 os.environ.setdefault("PUBLICATION_VERSION_RECHECK", "0")
+# Tests speak plain http to the test client and to their servers, as behind a TLS proxy.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

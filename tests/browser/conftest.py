@@ -92,7 +92,8 @@ def new_context(browser, live_server, portfolio):
 @pytest.fixture
 def page(browser, live_server, portfolio):
     """A fresh desktop-sized page on the live server (relative URLs work). The test fails if
-    any response was a server error or the page raised a JavaScript error."""
+    any response was a server error, the page raised a JavaScript error, or the
+    Content-Security-Policy refused anything."""
     context = _new_context(browser, live_server)
     page = context.new_page()
     problems = []
@@ -101,8 +102,14 @@ def page(browser, live_server, portfolio):
         if response.status >= 500:
             problems.append(f"{response.status} from {response.url}")
 
+    def on_console(message):
+        # Chromium reports what the Content-Security-Policy refused on the console.
+        if "Content Security Policy" in message.text:
+            problems.append(f"CSP on {page.url}: {message.text}")
+
     page.on("response", on_response)
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.on("console", on_console)
     yield page
     context.close()
     assert not problems, "\n".join(problems)

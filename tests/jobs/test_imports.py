@@ -366,6 +366,45 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused(client, importer, world):
     assert response.context["form"].errors["format"] == ["Choose the format of the file: csv."]
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_file_of_more_rows_than_the_limit_is_refused_before_it_is_read(
+    client, importer, world, settings, kind
+):
+    settings.IMPORT_MAX_ROWS = 20
+    make, format = UPLOADS[kind]
+    rows = [programme_row(f"p{n}") for n in range(21)]
+    response = preview(client, "programmes", make(rows), format)
+    assert response.context["form"].errors["import_file"] == [
+        "This file has more than 20 rows; import it in parts of at most 20."
+    ]
+    assert response.context.get("result") is None
+    response = preview(client, "programmes", make(rows[:20]), format)
+    assert response.context["result"] is not None  # 20 items and the header: read
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused(client, importer, world, settings):
+    """Repeated cells compress well: a small upload, a large workbook once unpacked."""
+    settings.IMPORT_MAX_UNPACKED_BYTES = 200_000
+    rows = [programme_row(f"p{n}", summary="x" * 200) for n in range(400)]
+    upload = xlsx_upload(rows)
+    assert upload.size < settings.IMPORT_MAX_UNPACKED_BYTES
+    response = preview(client, "programmes", upload, XLSX_FORMAT)
+    assert response.context["form"].errors["import_file"] == [
+        "This workbook unpacks to more than 195.3\xa0KB; import it in parts."
+    ]
+
+
+def test_the_preview_shows_the_first_rows_of_a_long_file(client, importer, world, settings):
+    settings.IMPORT_PREVIEW_ROWS = 5
+    rows = [programme_row(f"p{n}") for n in range(12)]
+    response = preview(client, "programmes", csv_upload(rows), CSV_FORMAT)
+    page = response.content.decode()
+    assert "12 rows are ready to import." in page
+    assert "The first 5 are shown below" in page
+    assert page.count('<td class="import-type">') == 5
+    assert ' style="' not in page  # the Content-Security-Policy allows no inline style
+
+
 # -- all or nothing at the confirmation ----------------------------------------------------------
 
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from citiesalliance.celery import app as celery_app
+from jwp.links import is_same_host, output_check_link, output_check_links
 from jwp.models import LINK_CHECK_FIELDS, LinkStatus, Output
-from jwp.services import is_same_host, output_check_link, output_check_links
 from jwp.tasks import check_output_link, check_output_links
 from portal.api.changes import changes_since
 from tests import factories
@@ -105,6 +105,12 @@ def servers():
     for server in started:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _local_servers_allowed(settings):
+    """The servers here are on 127.0.0.1, which the check refuses unless told otherwise."""
+    settings.LINK_CHECK_ALLOW_PRIVATE = True
 
 
 @pytest.fixture
@@ -535,3 +541,45 @@ def test_fixing_the_link_in_the_admin_clears_the_broken_flag(editor_client):
     output.refresh_from_db()
     assert output.url == "https://example.org/fixed"
     assert output.link_status == LinkStatus.UNCHECKED and output.link_error == ""
+
+
+# -- the server's own network is out of reach (SSRF) --------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_link_to_the_servers_own_network_is_refused_without_a_request(
+    settings, site, other_host, host
+):
+    settings.LINK_CHECK_ALLOW_PRIVATE = False  # the default
+    server = site if host == "127.0.0.1" else other_host
+    output = factories.OutputFactory(url=server.url("/admin/").replace("127.0.0.1", host))
+    output = check(output)
+    assert output.link_status == LinkStatus.BROKEN
+    assert output.link_error == f"refused: {host} is not a public address (127.0.0.1)"
+    assert server.requests == []  # nothing reached it
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # the cloud metadata service
+        ("100.64.0.1", False),  # shared address space
+        ("0.0.0.0", False),  # noqa: S104 - an address checked, not bound
+        ("224.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fd00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("8.8.8.8", True),
+        ("2001:4860:4860::8888", True),
+    ],
+)
+def test_which_addresses_are_public(address, public):
+    from jwp.links import is_public_address
+
+    assert is_public_address(address) is public
