@@ -4,7 +4,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from publishing.admin import review_desk
+
 urlpatterns = [
+    # Before the admin's own URLs, which would take "review/" for an app's name.
+    path("admin/review/", admin.site.admin_view(review_desk), name="review-desk"),
     path("admin/", admin.site.urls),
     path("", include("citiesalliance.api")),
     path("", include("portal.urls")),

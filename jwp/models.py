@@ -255,6 +255,18 @@ class Output(Publishable):
     # next save does not show a changed link status as if the editor had made that change.
     history = HistoricalRecords(excluded_fields=LINK_CHECK_FIELDS)
 
+    @classmethod
+    def review_queues(cls):
+        """For the review desk (publishing.review): (label, queryset, changelist query, action)."""
+        return [
+            (
+                _("Outputs with a broken link or file"),
+                cls.objects.filter(link_status=LinkStatus.BROKEN),
+                "?link_status__exact=broken",
+                _("Fix the link or the file, then check again"),
+            )
+        ]
+
     class Meta(Publishable.Meta):
         ordering = ["-date", "title"]
         verbose_name = _("output")

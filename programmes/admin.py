@@ -10,6 +10,7 @@ from .models import (
     Country,
     Dimension,
     Organisation,
+    Programme,
     ProgrammePartner,
 )
 
@@ -71,6 +72,26 @@ class ActivityInline(admin.StackedInline):
     extra = 0
 
 
+class IatiFilter(admin.SimpleListFilter):
+    """Published programmes the IATI file leaves out, or takes (the review desk links here)."""
+
+    title = _("IATI export")
+    parameter_name = "iati"
+
+    def lookups(self, request, model_admin):
+        return [("problems", _("left out: something missing")), ("ok", _("exported"))]
+
+    def queryset(self, request, queryset):
+        incomplete = Programme.iati_incomplete().values("pk")
+        if self.value() == "problems":
+            return queryset.filter(pk__in=incomplete)
+        if self.value() == "ok":
+            return queryset.filter(pk__in=Programme.objects.published().values("pk")).exclude(
+                pk__in=incomplete
+            )
+        return queryset
+
+
 # Registered by jobs/admin.py, as that app's ProgrammeAdmin: this class plus the bulk import and
 # the export actions, which programmes/ cannot name (its arrows do not point to jobs/).
 class ProgrammeAdmin(PublishableAdmin):
@@ -87,6 +108,7 @@ class ProgrammeAdmin(PublishableAdmin):
     ]
     list_filter = [
         "status",
+        IatiFilter,
         "activity_status",
         "instrument__window",
         "instrument",

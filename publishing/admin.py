@@ -356,3 +356,15 @@ class RevisionAdmin(admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         return HttpResponseRedirect(request.path)
+
+
+def review_desk(request):
+    """/admin/review/: every queue of the review desk, with its count and its action."""
+    from .review import review_queues
+
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Review desk"),
+        "queues": review_queues(request.user),
+    }
+    return TemplateResponse(request, "admin/review_desk.html", context)
