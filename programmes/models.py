@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from publishing.indexes import OrderingIndex
 from publishing.models import Publishable, TimeStampedModel
 from windows.models import Instrument, Theme
 
@@ -308,23 +309,23 @@ class Programme(Publishable):
                 include=["status", "published_at"],
                 name="programme_title_idx",
             ),
-            models.Index(F("budget").asc(nulls_last=True), "id", name="programme_budget_idx"),
-            models.Index(
+            OrderingIndex(F("budget").asc(nulls_last=True), "id", name="programme_budget_idx"),
+            OrderingIndex(
                 F("budget").desc(nulls_last=True), F("id").desc(), name="programme_budget_desc_idx"
             ),
-            models.Index(
+            OrderingIndex(
                 Coalesce("actual_start", "planned_start").asc(nulls_last=True),
                 "id",
                 name="programme_start_idx",
             ),
-            models.Index(
+            OrderingIndex(
                 Coalesce("actual_start", "planned_start").desc(nulls_last=True),
                 F("id").desc(),
                 name="programme_start_desc_idx",
             ),
             models.Index(fields=["updated_at", "id"], name="programme_updated_idx"),
             models.Index(fields=["published_at", "id"], name="programme_published_idx"),
-            models.Index(
+            OrderingIndex(
                 F("published_at").desc(nulls_last=True),
                 F("id").desc(),
                 name="programme_published_desc_idx",

@@ -147,7 +147,8 @@ def read_database_state() -> dict:
     lasts = [row.get(name) for name in latest]
     last = max((moment for moment in lasts if moment), default=None)
     scheduled = [
-        queryset.filter(published_at__gt=Now()).values_list("published_at", flat=True)
+        # Without each model's own ordering: SQLite refuses ORDER BY inside a UNION's parts.
+        queryset.filter(published_at__gt=Now()).order_by().values_list("published_at", flat=True)
         for queryset in published
     ]
     moments = list(

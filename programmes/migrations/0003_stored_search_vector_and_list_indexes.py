@@ -2,6 +2,7 @@
 
 import django.contrib.postgres.search
 import django.db.models.functions.comparison
+import publishing.indexes
 from django.conf import settings
 from django.db import migrations, models
 
@@ -74,19 +75,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='programme',
-            index=models.Index(models.OrderBy(models.F('budget'), nulls_last=True), models.F('id'), name='programme_budget_idx'),
+            index=publishing.indexes.OrderingIndex(models.OrderBy(models.F('budget'), nulls_last=True), models.F('id'), name='programme_budget_idx'),
         ),
         migrations.AddIndex(
             model_name='programme',
-            index=models.Index(models.OrderBy(models.F('budget'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='programme_budget_desc_idx'),
+            index=publishing.indexes.OrderingIndex(models.OrderBy(models.F('budget'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='programme_budget_desc_idx'),
         ),
         migrations.AddIndex(
             model_name='programme',
-            index=models.Index(models.OrderBy(django.db.models.functions.comparison.Coalesce('actual_start', 'planned_start'), nulls_last=True), models.F('id'), name='programme_start_idx'),
+            index=publishing.indexes.OrderingIndex(models.OrderBy(django.db.models.functions.comparison.Coalesce('actual_start', 'planned_start'), nulls_last=True), models.F('id'), name='programme_start_idx'),
         ),
         migrations.AddIndex(
             model_name='programme',
-            index=models.Index(models.OrderBy(django.db.models.functions.comparison.Coalesce('actual_start', 'planned_start'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='programme_start_desc_idx'),
+            index=publishing.indexes.OrderingIndex(models.OrderBy(django.db.models.functions.comparison.Coalesce('actual_start', 'planned_start'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='programme_start_desc_idx'),
         ),
         migrations.AddIndex(
             model_name='programme',
@@ -98,7 +99,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='programme',
-            index=models.Index(models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='programme_published_desc_idx'),
+            index=publishing.indexes.OrderingIndex(models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='programme_published_desc_idx'),
         ),
         migrations.AddIndex(
             model_name='programme',
