@@ -172,6 +172,29 @@ class PublishableAdmin(HistoryAdmin):
         )
         return HttpResponseRedirect(request.path)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting a published item would change it at once (simple-history saves the old
+        version straight onto it): refused to whoever may not publish it."""
+        obj = self.get_object(request, object_id)
+        if (
+            request.method == "POST"
+            and obj is not None
+            and services.needs_review(obj=obj, user=request.user)
+        ):
+            self.message_user(
+                request,
+                _(
+                    "This item is published: only a Publisher may revert it. Edit it instead, "
+                    "and your change goes to a Publisher for review."
+                ),
+                messages.ERROR,
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            )
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and object_id:
             obj = self.get_object(request, object_id)

@@ -170,6 +170,32 @@ def test_revert_restores_content_but_never_the_publication_state(client, editor)
     assert not Programme.objects.published().exists()
 
 
+def test_an_editor_cannot_revert_a_published_item(client, editor):
+    """A revert saves an old version straight onto the item: for a published one that would
+    bypass review, so it is refused to whoever may not publish."""
+    programme = factories.ProgrammeFactory(title="Old title", published=True)
+    old = programme.history.get()
+    programme.title = "Live title"
+    programme.save()
+    programme.themes.add(factories.ThemeFactory())
+    url = reverse("admin:programmes_programme_simple_history", args=[programme.pk, old.history_id])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {
+        "instrument": programme.instrument_id,
+        "themes": [],
+        "partners-TOTAL_FORMS": 0,
+        "partners-INITIAL_FORMS": 0,
+        "activities-TOTAL_FORMS": 0,
+        "activities-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.title == "Live title"
+    assert programme.themes.count() == 1  # nothing written, relations included
+
+
 def test_history_page_shows_who_changed_what(publisher_client):
     output = factories.OutputFactory(title="First")
     output.title = "Second"
