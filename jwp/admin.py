@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from publishing.admin import HistoryAdmin, PublishableAdmin, iati_check_display
+from publishing.admin import OwnedRowAdmin, PublishableAdmin, iati_check_display
 
 from . import links, services
 from .models import (
@@ -99,7 +99,8 @@ class JointWorkProgrammeAdmin(PublishableAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(HistoryAdmin):
+class PhaseAdmin(OwnedRowAdmin):
+    owner_field = "jwp"
     list_display = ["__str__", "jwp", "number", "start", "end", "updated_at"]
     list_filter = ["jwp"]
     list_select_related = ["jwp"]
@@ -109,7 +110,8 @@ class PhaseAdmin(HistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(HistoryAdmin):
+class MembershipAdmin(OwnedRowAdmin):
+    owner_field = "jwp"
     list_display = ["organisation", "jwp", "is_lead", "updated_at"]
     list_filter = ["is_lead", "jwp"]
     list_select_related = ["organisation", "jwp"]

@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from publishing.admin import HistoryAdmin, PublishableAdmin, ReferenceAdmin, iati_check_display
+from publishing.admin import (
+    HistoryAdmin,
+    OwnedRowAdmin,
+    PublishableAdmin,
+    ReferenceAdmin,
+    iati_check_display,
+)
 
 from .models import (
     Activity,
@@ -167,7 +173,8 @@ class ProgrammeAdmin(PublishableAdmin):
 
 
 @admin.register(ProgrammePartner)
-class ProgrammePartnerAdmin(HistoryAdmin):
+class ProgrammePartnerAdmin(OwnedRowAdmin):
+    owner_field = "programme"
     list_display = ["organisation", "programme", "role", "updated_at"]
     list_filter = ["role", "organisation__org_type"]
     list_select_related = ["organisation", "programme"]
@@ -177,7 +184,8 @@ class ProgrammePartnerAdmin(HistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(HistoryAdmin):
+class ActivityAdmin(OwnedRowAdmin):
+    owner_field = "programme"
     list_display = ["title", "programme", "level", "order", "updated_at"]
     list_filter = ["level", "programme__instrument"]
     list_select_related = ["programme"]

@@ -93,6 +93,49 @@ class ReferenceAdmin(HistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class OwnedRowAdmin(HistoryAdmin):
+    """Rows that belong to a publishable item (a programme's partners and activities, a JWP's
+    members and phases), in lists of their own. A row of a published item is part of what the
+    public sees: whoever may not publish the item reads it here, and changes it in the item's
+    own form, where the change becomes a revision for review."""
+
+    owner_field: str
+
+    def _owner_needs_review(self, request, obj) -> bool:
+        owner = getattr(obj, self.owner_field, None) if obj is not None else None
+        return owner is not None and services.needs_review(obj=owner, user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._owner_needs_review(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._owner_needs_review(
+            request, obj
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        owner_field = self.owner_field
+
+        class OwnerChecked(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                owner = cleaned.get(owner_field)
+                if owner is not None and services.needs_review(obj=owner, user=request.user):
+                    raise ValidationError(
+                        _(
+                            "“%(owner)s” is published: add or change its rows in its own form, "
+                            "where the change goes to a Publisher for review."
+                        )
+                        % {"owner": owner}
+                    )
+                return cleaned
+
+        return OwnerChecked
+
+
 class PublishableAdmin(HistoryAdmin):
     """Workflow state is read-only in forms: only the actions (and so the services) change it.
 

@@ -291,3 +291,31 @@ def test_admin_edit_by_an_editor_waits_and_a_publisher_approves_it(client, live,
     assert live.title == "Uganda TSUPU (edited)"
     client.logout()
     assert b"Uganda TSUPU (edited)" in client.get(f"/programmes/{live.slug}/").content
+
+
+def test_rows_of_a_published_item_are_read_only_in_their_own_lists(client, live, editor):
+    """An activity or partner of a published programme changes only in the programme's form
+    (as a revision); their own admin lists must not be a way around review."""
+    client.force_login(editor)
+    activity = live.activities.get()
+    url = reverse("admin:programmes_activity_change", args=[activity.pk])
+    assert client.get(url).status_code == 200  # shown
+    data = {"programme": live.pk, "title": "Changed live", "level": activity.level, "order": 0}
+    assert client.post(url, data).status_code == 403
+    activity.refresh_from_db()
+    assert activity.title == "Community upgrading fund"
+
+    add = reverse("admin:programmes_programmepartner_add")
+    organisation = factories.OrganisationFactory()
+    response = client.post(
+        add, {"programme": live.pk, "organisation": organisation.pk, "role": "4"}
+    )
+    assert response.status_code == 200  # the form again, with the reason
+    assert "is published: add or change its rows in its own form" in response.content.decode()
+    assert live.partners.count() == 1
+
+    draft = factories.ProgrammeFactory()
+    response = client.post(
+        add, {"programme": draft.pk, "organisation": organisation.pk, "role": "4"}
+    )
+    assert response.status_code == 302 and draft.partners.count() == 1
