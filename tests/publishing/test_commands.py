@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from publishing.roles import PUBLISHERS
 
@@ -22,15 +23,17 @@ def test_demo_account_is_a_publisher_whose_printed_password_works(settings):
     out = StringIO()
     call_command("demo_account", stdout=out)
     username, password = _login_from(out.getvalue())
-    user = authenticate(username=username, password=password)
+    # As the login page does: with the request (django-axes counts attempts per address).
+    request = RequestFactory().post("/admin/login/")
+    user = authenticate(request, username=username, password=password)
     assert user is not None and user.is_staff and not user.is_superuser
     assert user.groups.filter(name=PUBLISHERS).exists()
 
     again = StringIO()
     call_command("demo_account", stdout=again)
     assert "Reset" in again.getvalue()
-    assert authenticate(username=username, password=password) is None
-    assert authenticate(username=username, password=_login_from(again.getvalue())[1])
+    assert authenticate(request, username=username, password=password) is None
+    assert authenticate(request, username=username, password=_login_from(again.getvalue())[1])
 
 
 def test_demo_account_refused_in_production(settings):
