@@ -340,6 +340,17 @@ def test_moments_outside_what_utc_can_hold_are_400s_that_name_the_parameter(api)
             response = api.get(url, HTTP_ACCEPT="application/json")
             assert response.status_code == 400, url
             assert parameter in response.json()["errors"], (url, response.json())
+    for url, parameter in (
+        ("/api/v1/programmes/?year=99999", "year"),
+        ("/api/v1/programmes/?year=-5", "year"),
+        ("/api/v1/outputs/?year=99999", "year"),
+        ("/api/v1/programmes/?start_after=10000-01-01", "start_after"),
+        ("/api/v1/programmes/?end_before=0000-12-31", "end_before"),
+        ("/api/v1/changes/?since=0001-01-01T00:00:00%2B00:01", "since"),
+    ):
+        response = api.get(url, HTTP_ACCEPT="application/json")
+        assert response.status_code == 400, url
+        assert parameter in response.json()["errors"], (url, response.json())
 
 
 def test_a_draft_slug_in_a_filter_answers_as_an_unknown_one_to_the_public(api):
