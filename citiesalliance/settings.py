@@ -71,7 +71,7 @@ MIDDLEWARE = [
     # request with a session cookie is never served from it, whatever the order).
     "publishing.cache.PublicCacheMiddleware",
     # Below the cache: a stored response keeps the headers they set.
-    "publishing.security.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -215,7 +215,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Content-Security-Policy (django-csp, publishing.security): scripts, styles, images and fonts
+# Content-Security-Policy (django-csp, below the public cache): scripts, styles, images and fonts
 # from this site only, no inline script anywhere, no plugins, no framing, forms post here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

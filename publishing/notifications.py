@@ -81,22 +81,28 @@ def notification_send(
     if not recipients:
         return 0
     sent_keys = _sent_keys(event, obj, content_type_id, recipients)
+    return _send_once(
+        event, recipients, sent_keys, lambda actor: _context(obj, actor=actor), actor_id
+    )
+
+
+def _send_once(template: str, recipients: list, sent_keys: dict, context_of, actor_id) -> int:
+    """Sends ``template`` to each recipient whose key in ``sent_keys`` the cache does not hold
+    yet (a recipient without a key is always sent), and records each key once sent. Returns
+    how many messages went out. ``context_of(actor)`` builds the template's context."""
     already_sent = cache.get_many(sent_keys.values()) if sent_keys else {}
     pending = [user for user in recipients if sent_keys.get(user.pk) not in already_sent]
     if not pending:
         return 0
-
     user_model = get_user_model()
     actor = user_model._default_manager.filter(pk=actor_id).first() if actor_id else None
-    context = _context(obj, actor=actor)
-    sent = 0
+    context = context_of(actor)
     with mail.get_connection() as connection:
         for recipient in pending:
-            _message(event, context, recipient=recipient, connection=connection).send()
+            _message(template, context, recipient=recipient, connection=connection).send()
             if recipient.pk in sent_keys:
                 cache.set(sent_keys[recipient.pk], True, SENT_NOTICE_TIMEOUT)
-            sent += 1
-    return sent
+    return len(pending)
 
 
 def _recipients(event: str, obj: Publishable, *, actor_id: int | None) -> list:
@@ -213,23 +219,16 @@ def revision_notification_send(
         recipients = [author] if usable else []
     prefix = f"publishing:revision-notice:{event}:{revision.pk}:{updated}"
     keys = {user.pk: f"{prefix}:{user.pk}" for user in recipients}
-    already = cache.get_many(keys.values()) if keys else {}
-    pending = [user for user in recipients if keys[user.pk] not in already]
-    if not pending:
-        return 0
-    user_model = get_user_model()
-    actor = user_model._default_manager.filter(pk=actor_id).first() if actor_id else None
     opts = revision._meta
-    context = {
-        **_context(item, actor=actor),
-        "comment": revision.comment,
-        "revision_url": settings.SITE_URL
-        + reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[revision.pk]),
-    }
-    with mail.get_connection() as connection:
-        for recipient in pending:
-            _message(
-                f"revision_{event}", context, recipient=recipient, connection=connection
-            ).send()
-            cache.set(keys[recipient.pk], True, SENT_NOTICE_TIMEOUT)
-    return len(pending)
+    revision_url = settings.SITE_URL + reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_change", args=[revision.pk]
+    )
+
+    def context_of(actor):
+        return {
+            **_context(item, actor=actor),
+            "comment": revision.comment,
+            "revision_url": revision_url,
+        }
+
+    return _send_once(f"revision_{event}", recipients, keys, context_of, actor_id)

@@ -6,14 +6,17 @@ from celery import shared_task
 
 from .notifications import notification_send, revision_notification_send
 
+# E-mail notices: retried with backoff while the mail server or the network fails.
+NOTICE_TASK = {
+    "bind": True,
+    "autoretry_for": (smtplib.SMTPException, ConnectionError, OSError),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, OSError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+
+@shared_task(**NOTICE_TASK)
 def send_workflow_notification(
     self, event: str, content_type_id: int, object_id: int, actor_id: int | None
 ) -> int:
@@ -23,13 +26,7 @@ def send_workflow_notification(
     )
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, OSError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(**NOTICE_TASK)
 def send_revision_notification(
     self, event: str, revision_id: int, updated: str, actor_id: int | None
 ) -> int:

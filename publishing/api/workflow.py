@@ -16,13 +16,14 @@ from collections.abc import Callable, Mapping
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from publishing import services
+from publishing import revisions, services
 from publishing.models import WORKFLOW_FIELDS, Revision
 from publishing.roles import EDITORS, PUBLISHERS
 
@@ -207,10 +208,6 @@ class StaffWriteMixin:
 def revision_body(revision: Revision, *, request) -> dict:
     """A pending revision as the API answers an Editor's edit of a published item: what it
     changes, field by field, and where a Publisher reviews it."""
-    from django.urls import reverse
-
-    from publishing import revisions
-
     changes = revisions.describe(revision.model, revision.base, revision.proposed)
     return {
         "detail": (
