@@ -8,8 +8,8 @@ The publication state is never set here: new outputs are drafts, and only
 
 from django.db import transaction
 
-from programmes.services import require_permission, save_validated, split_fields
 from publishing.models import PublicationStatus
+from publishing.services import content_save, require_permission, split_fields
 
 from .models import LinkStatus, Output
 
@@ -26,7 +26,7 @@ OUTPUT_CONSTRAINT_FIELDS = {
 
 
 def _save(output: Output, *, user, m2m) -> Output:
-    return save_validated(output, user=user, m2m=m2m, constraint_fields=OUTPUT_CONSTRAINT_FIELDS)
+    return content_save(output, user=user, m2m=m2m, constraint_fields=OUTPUT_CONSTRAINT_FIELDS)
 
 
 @transaction.atomic

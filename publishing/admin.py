@@ -56,6 +56,31 @@ class HistoryAdmin(SimpleHistoryAdmin):
     history_list_display = ["changed_fields"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def content_owner(self, obj):
+        """The publishable item ``obj`` is a row of, if any (see ``OwnedRowAdmin``)."""
+        return None
+
+    # Every save and delete, of the item and of its inline rows, goes through the services
+    # (the form has validated it already): the same permission and review rules, and the same
+    # history, as the API and the importers.
+    def save_model(self, request, obj, form, change):
+        services.content_save(obj, user=request.user, owner=self.content_owner(obj), clean=False)
+
+    def delete_model(self, request, obj):
+        services.content_delete(obj, user=request.user, owner=self.content_owner(obj))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        owner = form.instance
+        for obj in formset.save(commit=False):
+            services.content_save(obj, user=request.user, owner=owner, clean=False)
+        for obj in formset.deleted_objects:
+            services.content_delete(obj, user=request.user, owner=owner)
+        formset.save_m2m()
+
     @admin.display(description=_("fields changed"))
     def changed_fields(self, historical_record):
         previous = historical_record.prev_record
@@ -100,6 +125,9 @@ class OwnedRowAdmin(HistoryAdmin):
     own form, where the change becomes a revision for review."""
 
     owner_field: str
+
+    def content_owner(self, obj):
+        return getattr(obj, self.owner_field, None)
 
     def _owner_needs_review(self, request, obj) -> bool:
         owner = getattr(obj, self.owner_field, None) if obj is not None else None

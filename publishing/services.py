@@ -1,17 +1,22 @@
-"""Moves content through the publication workflow. The only code that changes ``status``.
+"""The one write path for content, and the publication workflow (the only code that changes
+``status``).
 
-Every path that publishes (admin actions, API writes, importers, the portfolio loader) calls
-these functions, so the permission check, the history entry and the e-mail notices happen in
-one place.
+Every path that writes (the admin, API writes, the bulk imports, the IATI importer, the
+portfolio loader) saves through ``content_save``, and edits of existing content go through
+``edit``, so the permission check, the review rule (no live change without the publish
+permission), the history entry and the e-mail notices happen in one place.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from functools import partial
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,20 +28,158 @@ from .tasks import send_revision_notification, send_workflow_notification
 logger = logging.getLogger(__name__)
 
 
-def _require(user, permission: str) -> None:
+class Operator:
+    """Whoever runs a management command (``load_portfolio``, ``import_iati`` without
+    ``--user``): someone with the server's keys, so every permission; in the history the
+    change has no user and the command's name as its reason."""
+
+    pk = None
+    is_authenticated = False
+
+    def has_perm(self, permission: str, obj=None) -> bool:
+        return True
+
+    def get_username(self) -> str:
+        return "operator"
+
+    def __str__(self) -> str:
+        return "operator"
+
+
+OPERATOR = Operator()
+
+# The item (model, pk) whose pending revision ``revision_propose`` is building: inside it, a
+# write to that published item is allowed, because it is rolled back and kept as a revision.
+_proposing: ContextVar[tuple | None] = ContextVar("proposing", default=None)
+
+
+def require_permission(user, permission: str) -> None:
     if user is None or not user.has_perm(permission):
-        raise PermissionDenied(_("You do not have permission to do this."))
+        raise PermissionDenied(
+            _("Your account does not have the permission “%(permission)s”.")
+            % {"permission": permission}
+        )
+
+
+def _permission(obj: models.Model, action: str) -> str:
+    return f"{obj._meta.app_label}.{action}_{obj._meta.model_name}"
 
 
 def _change_permission(obj: Publishable) -> str:
-    return f"{obj._meta.app_label}.change_{obj._meta.model_name}"
+    return _permission(obj, "change")
+
+
+def history_user(user):
+    """The user a history entry records: a real account, or nobody (the operator)."""
+    return user if isinstance(user, AbstractBaseUser) else None
 
 
 def _save(obj: Publishable, *, user, reason: str) -> Publishable:
-    obj._history_user = user
+    obj._history_user = history_user(user)
     obj._change_reason = reason
     obj.save()
     return obj
+
+
+# -- the one write path -------------------------------------------------------------------------
+
+
+def split_fields(
+    data: Mapping[str, Any], *, fields: Iterable[str], m2m_fields: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``data`` as (plain fields, many-to-many fields). Any other key is a ValidationError
+    naming it: workflow fields such as ``status`` in particular are never written here."""
+    fields, m2m_fields = set(fields), set(m2m_fields)
+    unknown = sorted(set(data) - fields - m2m_fields)
+    if unknown:
+        raise ValidationError(
+            {name: _("This field cannot be set here.") for name in unknown}, code="unknown_field"
+        )
+    plain = {name: value for name, value in data.items() if name in fields}
+    m2m = {name: value for name, value in data.items() if name in m2m_fields}
+    return plain, m2m
+
+
+def content_full_clean(
+    obj: models.Model,
+    *,
+    constraint_fields: Mapping[str, str] = {},
+    errors: Mapping[str, list] | None = None,
+    validate_unique: bool = True,
+) -> None:
+    """``obj.full_clean()``, except that a violated check constraint named in
+    ``constraint_fields`` is reported under its field instead of as a non-field error, so a
+    form, an import preview or an API client shows it where it belongs ("planned_end", not
+    "__all__"). ``errors`` found before (say, by an import's widgets) are reported with these,
+    and their fields are not checked again."""
+    errors = dict(errors or {})
+    try:
+        obj.full_clean(
+            exclude=set(errors), validate_unique=validate_unique, validate_constraints=False
+        )
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    # As Django does: a constraint on a field that already failed is not checked again.
+    exclude = set(errors)
+    using = router.db_for_write(type(obj), instance=obj)
+    for constraint in obj._meta.constraints:
+        try:
+            constraint.validate(type(obj), obj, exclude=exclude, using=using)
+        except ValidationError as violation:
+            field = constraint_fields.get(constraint.name, NON_FIELD_ERRORS)
+            errors.setdefault(field, []).extend(violation.error_list)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refuse_live_change(item, user) -> None:
+    """The review rule, enforced where every write passes: a published item changes only
+    by someone who may publish it, or inside ``revision_propose`` (which rolls it back)."""
+    if item is None or _proposing.get() == (type(item), item.pk):
+        return
+    if needs_review(obj=item, user=user):
+        raise PermissionDenied(
+            _("“%(item)s” is published: your change goes to a Publisher as a revision.")
+            % {"item": item}
+        )
+
+
+@transaction.atomic
+def content_save(
+    obj: models.Model,
+    *,
+    user,
+    reason: str = "",
+    m2m: Mapping[str, Iterable] | None = None,
+    constraint_fields: Mapping[str, str] = {},
+    owner: models.Model | None = None,
+    clean: bool = True,
+):
+    """Saves ``obj`` (new or changed) and sets its many-to-many relations, for ``user``: the
+    add or change permission of its model, the review rule for a published item (or, for a row
+    such as a partner, its published ``owner``), the model's validation with constraint errors
+    under their field (``clean=False`` only where a form has just validated it), and the
+    history entry with its user and ``reason``."""
+    require_permission(user, _permission(obj, "change" if obj.pk else "add"))
+    _refuse_live_change(obj if isinstance(obj, Publishable) else owner, user)
+    if clean:
+        content_full_clean(obj, constraint_fields=constraint_fields)
+    obj._history_user = history_user(user)
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    return obj
+
+
+@transaction.atomic
+def content_delete(obj: models.Model, *, user, owner: models.Model | None = None) -> None:
+    """Deletes ``obj`` for ``user``, under the same rules as ``content_save``."""
+    require_permission(user, _permission(obj, "delete"))
+    _refuse_live_change(obj if isinstance(obj, Publishable) else owner, user)
+    obj._history_user = history_user(user)
+    obj.delete()
 
 
 def _notify(event: str, obj: Publishable, user) -> None:
@@ -64,7 +207,7 @@ def _enqueue_notification(event: str, content_type_id: int, object_id: int, acto
 @transaction.atomic
 def publication_submit(*, obj: Publishable, user) -> Publishable:
     """Draft → in review. Anyone who may edit the item may submit it."""
-    _require(user, _change_permission(obj))
+    require_permission(user, _change_permission(obj))
     if obj.status != PublicationStatus.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for review."), code="not_draft")
     obj.full_clean()
@@ -83,7 +226,7 @@ def publication_publish(*, obj: Publishable, user, at=None) -> Publishable:
     ``at`` schedules the publication: the item stays off public pages until then. The first
     publication time is kept when an item is published again after being withdrawn.
     """
-    _require(user, obj.publish_permission())
+    require_permission(user, obj.publish_permission())
     if obj.status == PublicationStatus.PUBLISHED:
         raise ValidationError(_("This item is already published."), code="already_published")
     obj.full_clean()
@@ -99,7 +242,7 @@ def publication_publish(*, obj: Publishable, user, at=None) -> Publishable:
 @transaction.atomic
 def publication_unpublish(*, obj: Publishable, user) -> Publishable:
     """Published → draft: withdraws the item from every public path."""
-    _require(user, obj.publish_permission())
+    require_permission(user, obj.publish_permission())
     if obj.status != PublicationStatus.PUBLISHED:
         raise ValidationError(_("Only a published item can be unpublished."), code="not_published")
     obj.status = PublicationStatus.DRAFT
@@ -109,7 +252,7 @@ def publication_unpublish(*, obj: Publishable, user) -> Publishable:
 @transaction.atomic
 def publication_send_back(*, obj: Publishable, user) -> Publishable:
     """In review → draft, for the editor to rework. Needs the publish permission."""
-    _require(user, obj.publish_permission())
+    require_permission(user, obj.publish_permission())
     if obj.status != PublicationStatus.IN_REVIEW:
         raise ValidationError(_("Only an item in review can be sent back."), code="not_in_review")
     obj.status = PublicationStatus.DRAFT
@@ -169,15 +312,17 @@ def revision_propose(*, obj, user, write: Callable[[], object]) -> Revision | No
     constraints all check the edit; reads the state it leaves, rolls it back, and keeps that
     state as the item's pending revision (replacing an earlier pending one). Returns None when
     the edit changes nothing."""
-    _require(user, _change_permission(obj))
+    require_permission(user, _change_permission(obj))
     model = type(obj)
     live = model.objects.select_for_update().get(pk=obj.pk)
     base = revisions.snapshot(live)
     savepoint = transaction.savepoint()
+    token = _proposing.set((model, obj.pk))
     try:
         write()
         proposed = revisions.snapshot(model.objects.get(pk=obj.pk))
     finally:
+        _proposing.reset(token)
         transaction.savepoint_rollback(savepoint)
     proposed = revisions.forget_new_ids(base, proposed)
     if not revisions.changed_parts(base, proposed):
@@ -204,7 +349,7 @@ def revision_conflicts(revision: Revision) -> set[str]:
 
 def _decidable(revision: Revision, user) -> tuple[Revision, object]:
     model = revision.model
-    _require(user, model.publish_permission())
+    require_permission(user, model.publish_permission())
     revision = Revision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != RevisionStatus.PENDING:
         raise ValidationError(_("This revision has already been decided."), code="decided")

@@ -131,13 +131,33 @@ def test_update_changes_only_the_given_fields_and_never_the_state(editor):
     output = factories.OutputFactory(summary="Kept")
     output.themes.add(theme)
     stale = Output.objects.get(pk=output.pk)
-    publishing.publication_publish(obj=output, user=factories.PublisherFactory())
+    publisher = factories.PublisherFactory()
+    publishing.publication_publish(obj=output, user=publisher)
 
-    updated = output_update(user=editor, output=stale, data={"title": "Edited"})
+    output_update(user=publisher, output=stale, data={"title": "Edited"})
 
     updated = Output.objects.get(pk=output.pk)
     assert updated.title == "Edited"
     assert updated.summary == "Kept"
     assert list(updated.themes.all()) == [theme]
     assert updated.status == PublicationStatus.PUBLISHED
-    assert updated.history.first().history_user == editor
+    assert updated.history.first().history_user == publisher
+
+
+def test_an_editor_cannot_write_a_published_output_directly_only_propose(editor):
+    output = factories.OutputFactory(title="Live")
+    publishing.publication_publish(obj=output, user=factories.PublisherFactory())
+
+    with pytest.raises(PermissionDenied, match="revision"):
+        output_update(user=editor, output=output, data={"title": "Edited"})
+    assert Output.objects.get(pk=output.pk).title == "Live"
+
+    revision = publishing.edit(
+        obj=output,
+        user=editor,
+        write=lambda: output_update(user=editor, output=output, data={"title": "Edited"}),
+    )
+
+    assert revision is not None
+    assert Output.objects.get(pk=output.pk).title == "Live"
+    assert publishing.pending_revision(output) == revision

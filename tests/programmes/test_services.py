@@ -147,14 +147,15 @@ def test_update_replaces_many_to_many_fields_when_given(editor):
     assert list(programme.themes.all()) == [new]
 
 
-def test_update_never_changes_the_publication_state(editor):
+def test_update_never_changes_the_publication_state():
     """The caller's copy was loaded before a publisher published the programme: saving it must
     not put the draft state back."""
     programme = factories.ProgrammeFactory()
     stale = Programme.objects.get(pk=programme.pk)
-    publishing.publication_publish(obj=programme, user=factories.PublisherFactory())
+    publisher = factories.PublisherFactory()
+    publishing.publication_publish(obj=programme, user=publisher)
 
-    updated = programme_update(user=editor, programme=stale, data={"title": "Edited"})
+    updated = programme_update(user=publisher, programme=stale, data={"title": "Edited"})
 
     assert updated.status == PublicationStatus.PUBLISHED
     programme.refresh_from_db()
