@@ -1,10 +1,11 @@
-"""Reads an IATI ``iati-activities`` 2.0x file, ours or another publisher's, into programmes.
+"""Writes an IATI ``iati-activities`` 2.0x file, ours or another publisher's, into programmes.
 
-The file is checked before anything is written: its size (``IATI_MAX_IMPORT_BYTES``), that it
-is well-formed XML without a DOCTYPE (entities are never expanded, nothing is fetched), that
-its root is ``iati-activities`` in a 2.0x version, and that it is valid against the official
-2.03 schema. Then every activity is read into plain values, and only when no activity has a
-problem are they written, in one transaction: any error writes nothing.
+``iati.reader`` checks the file and reads every activity into plain values; only when no
+activity has a problem are they written, in one transaction: any error writes nothing. Every
+write goes through the services, as the account the import runs as (``user``; the operator
+for the command without ``--user``): its permissions apply, a change to a published programme
+by someone who may not publish it becomes that programme's pending revision for a Publisher to
+review, and the history records who imported and that it was ``import_iati``.
 
 The ``iati-identifier`` is the key. A new identifier becomes a DRAFT programme in the chosen
 instrument; a known one updates the fields below on the existing programme and leaves its
@@ -54,47 +55,37 @@ rest of the standard.
 """
 
 import os
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
-from lxml import etree
 
 from jwp.models import JointWorkProgramme
-from programmes.iati_codes import ActivityStatus, Currency, OrganisationRole, OrganisationType
-from programmes.models import Country, Organisation, Programme, ProgrammePartner
-from publishing.models import PublicationStatus
+from programmes.models import Country, Organisation, Programme
+from programmes.services import (
+    organisation_create,
+    programme_create,
+    programme_partners_set,
+    programme_update,
+)
+from publishing.models import Revision
+from publishing.services import OPERATOR, edit
 from windows.models import Instrument, InstrumentKind, Theme
 
-from .schema import ACTIVITIES, schema_errors
+from .reader import (
+    ActivityData,
+    IatiImportError,
+    Partner,
+    paragraphs,
+    read_activities,
+    summary_from,
+)
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+__all__ = ["IatiImportError", "ImportReport", "iati_import", "summary_from"]
+
 HISTORY_REASON = "import_iati"
-DATE_FIELDS = {"1": "planned_start", "2": "actual_start", "3": "planned_end", "4": "actual_end"}
-DAC_VOCABULARY = "1"
-RELATED_PARENT, RELATED_CHILD = "1", "2"
-DESCRIPTION_GENERAL = "1"
-ORGANISATION_TYPE_OTHER = OrganisationType.OTHER.value
-SUMMARY_LENGTH = 500
-SCHEMA_ERRORS_SHOWN = 10
-VERSION = re.compile(r"^2\.0\d$")
-DOCTYPE = b"<!DOCTYPE"
-
-
-class IatiImportError(Exception):
-    """The file cannot be imported; ``problems`` name the activity (or line) and the fault."""
-
-    def __init__(self, problems: Iterable[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass
@@ -102,6 +93,8 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    #: Published programmes whose changes wait for a Publisher, as pending revisions.
+    proposed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     organisations_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -111,6 +104,8 @@ class ImportReport:
             f"{len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged"
         )
+        if self.proposed:
+            text += f", {len(self.proposed)} proposed for review"
         if self.skipped:
             text += f", {len(self.skipped)} skipped"
         return text
@@ -124,314 +119,6 @@ class ImportReport:
             lines.append(f"Warnings ({len(self.warnings)}):")
             lines.extend(f"  - {warning}" for warning in self.warnings)
         return lines
-
-
-# -- the document ---------------------------------------------------------------------------
-
-
-def _read(source: bytes | str | os.PathLike) -> bytes:
-    limit = settings.IATI_MAX_IMPORT_BYTES
-    if isinstance(source, bytes):
-        size = len(source)
-    else:
-        try:
-            size = Path(source).stat().st_size
-        except OSError as error:
-            raise IatiImportError([f"{source}: {error.strerror}"]) from None
-    if size > limit:
-        raise IatiImportError(
-            [f"The file is {size} bytes, more than IATI_MAX_IMPORT_BYTES ({limit} bytes)."]
-        )
-    if isinstance(source, bytes):
-        return source
-    with Path(source).open("rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # the file grew since it was measured
-        raise IatiImportError([f"The file is more than IATI_MAX_IMPORT_BYTES ({limit} bytes)."])
-    return data
-
-
-def _doctype_refused(line: int) -> IatiImportError:
-    return IatiImportError(
-        [
-            f"Line {line}: the file has a DOCTYPE declaration. IATI files have none, and "
-            "entities and external DTDs are never expanded here: remove it."
-        ]
-    )
-
-
-def _parse(data: bytes) -> etree._ElementTree:
-    # Refused before parsing, so no entity declaration reaches the parser. The check after
-    # parsing catches a DOCTYPE in an encoding this byte search cannot see (UTF-16).
-    position = data.find(DOCTYPE)
-    if position >= 0:
-        raise _doctype_refused(data.count(b"\n", 0, position) + 1)
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        line = error.lineno or error.position[0]
-        raise IatiImportError([f"Not well-formed XML, line {line}: {error.msg or error}"]) from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise _doctype_refused(1)
-    return tree
-
-
-def _check(tree: etree._ElementTree) -> None:
-    root = tree.getroot()
-    if root.tag != "iati-activities":
-        raise IatiImportError(
-            [f"Line {root.sourceline}: the root element is <{root.tag}>, not <iati-activities>."]
-        )
-    version = root.get("version", "")
-    if not VERSION.match(version):
-        raise IatiImportError(
-            [
-                f"Line {root.sourceline}: IATI version {version!r} is not supported; "
-                "only 2.0x files (2.01 to 2.03) are read."
-            ]
-        )
-    errors = schema_errors(tree, ACTIVITIES)
-    if errors:
-        problems = [f"Line {line}: {message}" for line, message in errors[:SCHEMA_ERRORS_SHOWN]]
-        if len(errors) > SCHEMA_ERRORS_SHOWN:
-            problems.append(f"... and {len(errors) - SCHEMA_ERRORS_SHOWN} more schema errors.")
-        raise IatiImportError([f"The file is not valid against {ACTIVITIES}:", *problems])
-
-
-# -- one activity as plain values -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Partner:
-    role: str
-    ref: str
-    name: str
-    org_type: str
-
-
-@dataclass
-class ActivityData:
-    identifier: str
-    line: int
-    title: str
-    description: str
-    activity_status: str
-    dates: dict[str, date | None]
-    country_codes: list[str]
-    sector_codes: list[str]
-    partners: list[Partner]
-    budget: Decimal | None
-    currency: str
-    parent_ref: str
-    child_refs: list[str]
-    warnings: list[str]
-
-    @property
-    def label(self) -> str:
-        return f"Activity {self.identifier} (line {self.line})"
-
-
-def _text(element) -> str:
-    return " ".join((element.text or "").split()) if element is not None else ""
-
-
-def _narrative(element, default_lang: str, *, keep_lines: bool = False) -> str:
-    """The narrative in English, else one without a language, else the first."""
-    if element is None:
-        return ""
-    ranked = []
-    for order, narrative in enumerate(element.findall("narrative")):
-        own = (narrative.get(XML_LANG) or "").lower()
-        lang = own or default_lang
-        rank = 0 if lang == "en" or lang.startswith("en-") else 1 if not own else 2
-        text = narrative.text or ""
-        text = text.strip() if keep_lines else " ".join(text.split())
-        if text:
-            ranked.append((rank, order, text))
-    return min(ranked)[2] if ranked else ""
-
-
-def _paragraphs(text: str) -> str:
-    """Paragraphs kept, the whitespace inside each one made plain."""
-    paragraphs = (" ".join(part.split()) for part in re.split(r"\n\s*\n", text))
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-
-
-def summary_from(description: str, limit: int = SUMMARY_LENGTH) -> str:
-    """The first one or two sentences of the first paragraph, at most ``limit`` characters."""
-    paragraph = _paragraphs(description).split("\n\n")[0]
-    sentences: list[str] = []
-    for piece in re.split(r"(?<=[.!?])\s+", paragraph):
-        # "e.g. the city" does not end a sentence: the next one starts with a capital.
-        if sentences and not piece[:1].isupper() and not piece[:1].isdigit():
-            sentences[-1] += " " + piece
-        else:
-            sentences.append(piece)
-    summary = sentences[0] if sentences else ""
-    if len(sentences) > 1 and len(summary) + 1 + len(sentences[1]) <= limit:
-        summary += " " + sentences[1]
-    if len(summary) > limit:
-        summary = summary[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
-    return summary
-
-
-def _date(value: str) -> date:
-    return date.fromisoformat(value[:10])  # the schema's xsd:date may carry a time zone
-
-
-def _decimal(value: str) -> Decimal:
-    return Decimal(value.strip()).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _activity_data(element, problems: list[str]) -> ActivityData:
-    identifier = _text(element.find("iati-identifier"))
-    warnings: list[str] = []
-    label = f"Activity {identifier or '(no identifier)'} (line {element.sourceline})"
-    lang = (element.get(XML_LANG) or "").lower()
-
-    def warn(message: str) -> None:
-        warnings.append(f"{identifier}: {message}")
-
-    def problem(message: str) -> None:
-        problems.append(f"{label}: {message}")
-
-    if not identifier:
-        problem("the iati-identifier is empty.")
-    title = _narrative(element.find("title"), lang)
-    if not title:
-        problem("the title has no text.")
-
-    descriptions = element.findall("description")
-    general = [d for d in descriptions if d.get("type", DESCRIPTION_GENERAL) == DESCRIPTION_GENERAL]
-    description = ""
-    for candidate in general + [d for d in descriptions if d not in general]:
-        description = _paragraphs(_narrative(candidate, lang, keep_lines=True))
-        if description:
-            break
-
-    status_code = element.find("activity-status").get("code", "")
-    if status_code not in ActivityStatus.values:
-        problem(f"activity-status {status_code!r} is not an ActivityStatus code.")
-
-    dates: dict[str, date | None] = dict.fromkeys(DATE_FIELDS.values())
-    for activity_date in element.findall("activity-date"):
-        name = DATE_FIELDS.get(activity_date.get("type", ""))
-        if name is None:
-            warn(f"activity-date of type {activity_date.get('type')!r} ignored.")
-            continue
-        try:
-            value = _date(activity_date.get("iso-date", ""))
-        except ValueError:
-            problem(f"activity-date type {activity_date.get('type')} has no valid iso-date.")
-            continue
-        if dates[name] is None:
-            dates[name] = value
-        else:
-            warn(f"a second {name.replace('_', ' ')} ({value}) ignored.")
-    for kind in ("planned", "actual"):
-        start, end = dates[f"{kind}_start"], dates[f"{kind}_end"]
-        if start and end and end < start:
-            problem(f"the {kind} end ({end}) is before the {kind} start ({start}).")
-
-    country_codes = []
-    for country in element.findall("recipient-country"):
-        code = country.get("code", "").strip().upper()
-        if code and code not in country_codes:
-            country_codes.append(code)
-    for region in element.findall("recipient-region"):
-        warn(f"recipient-region {region.get('code')} ignored (only countries are imported).")
-
-    sector_codes = []
-    for sector in element.findall("sector"):
-        code, vocabulary = sector.get("code", "").strip(), sector.get("vocabulary", "1")
-        if vocabulary != DAC_VOCABULARY:
-            warn(f"sector {code} of vocabulary {vocabulary} ignored (only DAC 5-digit codes).")
-        elif code not in sector_codes:
-            sector_codes.append(code)
-
-    partners = []
-    for org in element.findall("participating-org"):
-        role, ref = org.get("role", ""), org.get("ref", "").strip()
-        name = _narrative(org, lang)
-        if role not in OrganisationRole.values:
-            warn(f"participating-org {name or ref!r} with role {role!r} ignored.")
-            continue
-        if not name and not ref:
-            warn(f"a participating-org (role {role}) without a name or ref ignored.")
-            continue
-        org_type = org.get("type", "")
-        if org_type not in OrganisationType.values:
-            if org_type:
-                warn(f"participating-org {name!r}: type {org_type!r} unknown, 90 (other) used.")
-            org_type = ORGANISATION_TYPE_OTHER
-        partner = Partner(role=role, ref=ref, name=name, org_type=org_type)
-        if partner not in partners:
-            partners.append(partner)
-
-    default_currency = element.get("default-currency", "").strip()
-    budget, currency = _budget(element, default_currency, warn, problem)
-    if budget is None:
-        currency = default_currency if default_currency in Currency.values else ""
-
-    related = [
-        (r.get("type"), r.get("ref", "").strip()) for r in element.findall("related-activity")
-    ]
-    parents = [ref for kind, ref in related if kind == RELATED_PARENT and ref]
-    if len(set(parents)) > 1:
-        warn(f"several parents ({', '.join(parents)}): the first is used.")
-    children = [ref for kind, ref in related if kind == RELATED_CHILD and ref]
-    return ActivityData(
-        identifier=identifier,
-        line=element.sourceline,
-        title=title,
-        description=description,
-        activity_status=status_code,
-        dates=dates,
-        country_codes=country_codes,
-        sector_codes=sector_codes,
-        partners=partners,
-        budget=budget,
-        currency=currency,
-        parent_ref=parents[0] if parents else "",
-        child_refs=children,
-        warnings=warnings,
-    )
-
-
-def _budget(element, default_currency: str, warn, problem) -> tuple[Decimal | None, str]:
-    """(value, currency): the sum when every budget has the same currency, else the first."""
-    budgets = []
-    for budget in element.findall("budget"):
-        value = budget.find("value")
-        if value is None or not (value.text or "").strip():
-            continue
-        currency = value.get("currency", "").strip() or default_currency
-        try:
-            amount = _decimal(value.text)
-        except InvalidOperation:
-            problem(f"budget value {value.text!r} (line {value.sourceline}) is not a number.")
-            continue
-        if not currency:
-            warn(f"budget (line {value.sourceline}) without a currency ignored.")
-            continue
-        budgets.append((amount, currency))
-    if not budgets:
-        return None, ""
-    currencies = {currency for _amount, currency in budgets}
-    if len(currencies) > 1:
-        warn(
-            f"budgets in several currencies ({', '.join(sorted(currencies))}): only the first "
-            f"({budgets[0][1]} {budgets[0][0]}) is imported."
-        )
-        return budgets[0]
-    return sum((amount for amount, _currency in budgets), Decimal(0)), budgets[0][1]
-
-
-# -- writing --------------------------------------------------------------------------------
 
 
 def _messages(error: ValidationError) -> str:
@@ -460,16 +147,15 @@ class _Importer:
         self.report = ImportReport()
         self.problems: list[str] = []
 
-    def _save(self, obj, label: str) -> bool:
+    def _write(self, label: str, write):
+        """``write()``, a service call; its refusal becomes a problem of ``label``."""
         try:
-            obj.full_clean()
+            return write()
         except ValidationError as error:
             self.problems.append(f"{label}: {_messages(error)}")
-            return False
-        obj._change_reason = HISTORY_REASON
-        obj._history_user = self.user
-        obj.save()
-        return True
+        except PermissionDenied as error:
+            self.problems.append(f"{label}: {error}")
+        return None
 
     def instrument(self) -> Instrument:
         if self.instrument_slug:
@@ -512,34 +198,47 @@ class _Importer:
                 )
             else:
                 wanted.append(activity)
+                self.report.warnings.extend(activity.warnings)
         existing = Programme.objects.in_bulk(
             [activity.identifier for activity in wanted], field_name="iati_identifier"
         )
         instrument = (
             self.instrument() if any(a.identifier not in existing for a in wanted) else None
         )
-        programmes, changed = {}, {}
-        for activity in wanted:
-            result = self.programme(activity, existing.get(activity.identifier), instrument)
-            if result is not None:
-                programmes[activity.identifier], changed[activity.identifier] = result
-        for identifier, parent_changed in self.parents(wanted, programmes).items():
-            changed[identifier] = changed[identifier] or parent_changed
-        if self.problems:
-            raise IatiImportError(self.problems)
+        # Organisations first: reference data, created outright, so that a pending revision
+        # naming one refers to a row that stays.
+        partners = {activity.identifier: self.partners(activity) for activity in wanted}
+        created = {}
         for activity in wanted:
             if activity.identifier not in existing:
-                self.report.created.append(activity.identifier)
-            elif changed[activity.identifier]:
-                self.report.updated.append(activity.identifier)
-            else:
-                self.report.unchanged.append(activity.identifier)
+                programme = self.create(activity, instrument, partners[activity.identifier])
+                if programme is not None:
+                    created[activity.identifier] = programme
+        programmes = {**existing, **created}
+        parents = self.parents(wanted, programmes)
+        for activity in wanted:
+            identifier = activity.identifier
+            if identifier in created:
+                self.report.created.append(identifier)
+                if identifier in parents:
+                    self.set_parent(activity, created[identifier], parents[identifier])
+            elif identifier in existing:
+                programme = existing[identifier]
+                parent = parents.get(identifier, programme.parent)
+                outcome = self.update(
+                    activity, programme, partners=partners[identifier], parent=parent
+                )
+                {"updated": self.report.updated, "proposed": self.report.proposed}.get(
+                    outcome, self.report.unchanged
+                ).append(identifier)
+        if self.problems:
+            raise IatiImportError(self.problems)
         return self.report
 
     # -- one programme -------------------------------------------------------------------
 
-    def programme(self, activity: ActivityData, programme, instrument):
-        self.report.warnings.extend(activity.warnings)
+    def values(self, activity: ActivityData, programme: Programme | None) -> dict:
+        """The programme's fields as the activity gives them."""
         values = {"title": activity.title, "activity_status": activity.activity_status}
         values.update(activity.dates)
         if activity.budget is not None or programme is None:
@@ -547,7 +246,7 @@ class _Importer:
             # programme without both a start and an end.
             values.update(budget=activity.budget, currency=activity.currency)
         description = activity.description
-        if programme is not None and description == _paragraphs(
+        if programme is not None and description == paragraphs(
             programme.description or programme.summary
         ):
             pass  # the text the export wrote for it: description and summary stay as they are
@@ -560,28 +259,68 @@ class _Importer:
             self.report.warnings.append(
                 f"{activity.identifier}: the description has no text; the title is the summary."
             )
+        return values
 
-        created = programme is None
-        if created:
-            programme = Programme(
-                iati_identifier=activity.identifier,
-                instrument=instrument,
-                slug=_unique_slug(Programme, activity.title, activity.identifier, 255),
-                status=PublicationStatus.DRAFT,
+    def create(self, activity: ActivityData, instrument, partners) -> Programme | None:
+        data = {
+            **self.values(activity, None),
+            "iati_identifier": activity.identifier,
+            "instrument": instrument,
+            "slug": _unique_slug(Programme, activity.title, activity.identifier, 255),
+            "countries": self.countries(activity),
+            "themes": self.themes(activity, None),
+        }
+
+        def write():
+            programme = programme_create(user=self.user, data=data, reason=HISTORY_REASON)
+            programme_partners_set(
+                user=self.user, programme=programme, partners=partners, reason=HISTORY_REASON
             )
-        differing = [name for name, value in values.items() if getattr(programme, name) != value]
-        for name in differing:
-            setattr(programme, name, values[name])
-        if (created or differing) and not self._save(programme, activity.label):
-            return None
+            return programme
 
-        changed = bool(differing)
-        changed |= self.countries(activity, programme)
-        changed |= self.themes(activity, programme)
-        changed |= self.partners(activity, programme)
-        return programme, changed
+        return self._write(activity.label, write)
 
-    def countries(self, activity: ActivityData, programme) -> bool:
+    def update(self, activity: ActivityData, programme: Programme, *, partners, parent) -> str:
+        """Writes what differs from the file: at once, or as a pending revision when the
+        programme is published and the importer may not publish it. Returns "updated",
+        "proposed" or "unchanged"."""
+        values = {**self.values(activity, programme), "parent": parent}
+        data = {name: value for name, value in values.items() if getattr(programme, name) != value}
+        for name, wanted in (
+            ("countries", self.countries(activity)),
+            ("themes", self.themes(activity, programme)),
+        ):
+            if set(getattr(programme, name).all()) != set(wanted):
+                data[name] = wanted
+        current = set(programme.partners.values_list("organisation_id", "role"))
+        partners_differ = current != {(organisation.pk, role) for organisation, role in partners}
+        if not data and not partners_differ:
+            return "unchanged"
+
+        def write():
+            programme_update(user=self.user, programme=programme, data=data, reason=HISTORY_REASON)
+            programme_partners_set(
+                user=self.user, programme=programme, partners=partners, reason=HISTORY_REASON
+            )
+            return programme
+
+        result = self._write(
+            activity.label, lambda: edit(obj=programme, user=self.user, write=write)
+        )
+        if isinstance(result, Revision):
+            return "proposed"
+        return "unchanged" if result is None else "updated"
+
+    def set_parent(self, activity: ActivityData, programme: Programme, parent: Programme):
+        """The parent of a programme this import created (a draft: no review)."""
+        self._write(
+            activity.label,
+            lambda: programme_update(
+                user=self.user, programme=programme, data={"parent": parent}, reason=HISTORY_REASON
+            ),
+        )
+
+    def countries(self, activity: ActivityData) -> list[Country]:
         countries = {c.iso2: c for c in Country.objects.filter(iso2__in=activity.country_codes)}
         for code in activity.country_codes:
             if code not in countries:
@@ -589,9 +328,9 @@ class _Importer:
                     f"{activity.identifier}: recipient-country {code} is not a country here; "
                     "left out."
                 )
-        return self._set(programme.countries, countries.values())
+        return list(countries.values())
 
-    def themes(self, activity: ActivityData, programme) -> bool:
+    def themes(self, activity: ActivityData, programme: Programme | None) -> list[Theme]:
         themes = list(Theme.objects.filter(dac_sector_code__in=activity.sector_codes))
         matched = {theme.dac_sector_code for theme in themes}
         for code in activity.sector_codes:
@@ -601,37 +340,19 @@ class _Importer:
                     "left out."
                 )
         # Themes without a DAC code cannot be in the file: they stay.
-        kept = [theme for theme in programme.themes.all() if not theme.dac_sector_code]
-        return self._set(programme.themes, [*themes, *kept])
+        kept = [] if programme is None else programme.themes.all()
+        kept = [theme for theme in kept if not theme.dac_sector_code]
+        return [*themes, *kept]
 
-    @staticmethod
-    def _set(manager, wanted: Iterable) -> bool:
-        wanted = set(wanted)
-        if set(manager.all()) == wanted:
-            return False
-        manager.set(wanted)
-        return True
-
-    def partners(self, activity: ActivityData, programme) -> bool:
+    def partners(self, activity: ActivityData) -> list[tuple[Organisation, str]]:
         wanted = []
         for partner in activity.partners:
             organisation = self.organisation(partner, activity)
             if organisation is not None and (organisation, partner.role) not in wanted:
                 wanted.append((organisation, partner.role))
-        current = {(p.organisation_id, p.role): p for p in programme.partners.all()}
-        keys = [(organisation.pk, role) for organisation, role in wanted]
-        stale = [p.pk for key, p in current.items() if key not in keys]
-        if stale:
-            ProgrammePartner.objects.filter(pk__in=stale).delete()
-        for organisation, role in wanted:
-            if (organisation.pk, role) not in current:
-                partner = ProgrammePartner(
-                    programme=programme, organisation=organisation, role=role
-                )
-                self._save(partner, f"{activity.label}, participating-org {organisation.name!r}")
-        return bool(stale) or any(key not in current for key in keys)
+        return wanted
 
-    def organisation(self, partner: Partner, activity: ActivityData):
+    def organisation(self, partner: Partner, activity: ActivityData) -> Organisation | None:
         if partner.ref:
             organisation = Organisation.objects.filter(iati_ref=partner.ref).first()
             if organisation is not None:
@@ -648,22 +369,25 @@ class _Importer:
                 f"{activity.identifier}: participating-org {partner.ref} has no name and is not "
                 "an organisation here: created with its ref as the name."
             )
-        organisation = Organisation(
-            name=partner.name or partner.ref,
-            slug=_unique_slug(Organisation, partner.name, partner.ref, 200),
-            org_type=partner.org_type,
-            iati_ref=partner.ref,
+        name = partner.name or partner.ref
+        data = {
+            "name": name,
+            "slug": _unique_slug(Organisation, partner.name, partner.ref, 200),
+            "org_type": partner.org_type,
+            "iati_ref": partner.ref,
+        }
+        organisation = self._write(
+            f"{activity.label}, participating-org {name!r}",
+            lambda: organisation_create(user=self.user, data=data, reason=HISTORY_REASON),
         )
-        label = f"{activity.label}, participating-org {organisation.name!r}"
-        if not self._save(organisation, label):
-            return None
-        self.report.organisations_created.append(organisation.name)
+        if organisation is not None:
+            self.report.organisations_created.append(organisation.name)
         return organisation
 
     # -- hierarchy -----------------------------------------------------------------------
 
-    def parents(self, activities: list[ActivityData], programmes: dict) -> dict[str, bool]:
-        """Sets each parent the file names; returns, per identifier, whether it changed."""
+    def parents(self, activities: list[ActivityData], programmes: dict) -> dict[str, Programme]:
+        """The parent the file names, per identifier, where it is a programme here."""
         parent_refs = {a.identifier: a.parent_ref for a in activities if a.parent_ref}
         for activity in activities:
             for child in activity.child_refs:
@@ -679,47 +403,25 @@ class _Importer:
                     )
         outside = [ref for ref in parent_refs.values() if ref not in programmes]
         known = {**Programme.objects.in_bulk(outside, field_name="iati_identifier"), **programmes}
-        changed = {}
+        parents = {}
         for identifier, ref in parent_refs.items():
-            programme, parent = programmes.get(identifier), known.get(ref)
-            if programme is None:
+            if identifier not in programmes:
                 continue
-            if parent is None:
+            if ref not in known:
                 self.report.warnings.append(
                     f"{identifier}: parent {ref} is not a programme here; the parent is not "
                     "changed."
                 )
                 continue
-            changed[identifier] = programme.parent_id != parent.pk
-            programme.parent = parent
-        labels = {a.identifier: a.label for a in activities}
-        for identifier, has_changed in changed.items():
-            if has_changed:
-                self._save(programmes[identifier], labels[identifier])
-        return changed
+            parents[identifier] = known[ref]
+        return parents
 
 
 def iati_import(
-    *, source: bytes | str | os.PathLike, instrument_slug: str | None, user=None
+    *, source: bytes | str | os.PathLike, instrument_slug: str | None, user=OPERATOR
 ) -> ImportReport:
-    """Imports an ``iati-activities`` file (its bytes or its path). All or nothing: any
-    problem raises ``IatiImportError`` and writes nothing."""
-    tree = _parse(_read(source))
-    _check(tree)
-    problems: list[str] = []
-    activities = [
-        _activity_data(element, problems)
-        for element in tree.getroot().iterchildren("iati-activity")
-    ]
-    seen: dict[str, int] = {}
-    for activity in activities:
-        if activity.identifier in seen:
-            problems.append(
-                f"{activity.label}: the iati-identifier is already used on line "
-                f"{seen[activity.identifier]}."
-            )
-        seen.setdefault(activity.identifier, activity.line)
-    if problems:
-        raise IatiImportError(problems)
+    """Imports an ``iati-activities`` file (its bytes or its path) as ``user``. All or
+    nothing: any problem raises ``IatiImportError`` and writes nothing."""
+    activities = read_activities(source)
     with transaction.atomic():
         return _Importer(instrument_slug=instrument_slug, user=user).run(activities)

@@ -17,6 +17,7 @@ from iati.export import activities_document, jwps_for_export, programmes_for_exp
 from iati.importer import IatiImportError, iati_import, summary_from
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output
 from programmes.models import Organisation, Programme, ProgrammePartner
+from publishing import services as publishing
 from publishing.models import PublicationStatus
 from tests import factories
 from tests.iati import schema_dir
@@ -232,6 +233,77 @@ def test_an_activity_of_a_joint_work_programme_is_skipped(world):
     assert not Programme.objects.filter(iati_identifier=PARENT).exists()
     assert f"{PARENT}: a Joint Work Programme here" in "\n".join(report.warnings)
     assert Programme.objects.get(iati_identifier=CHILD).parent is None
+
+
+# -- as an account: its permissions and the review rule ------------------------------------
+
+
+def published_import(world):
+    """The file imported once by the operator, the child then published."""
+    iati_import(source=OTHER, instrument_slug=None)
+    child = Programme.objects.get(iati_identifier=CHILD)
+    publishing.publication_publish(obj=child, user=factories.PublisherFactory())
+    return child, OTHER.read_bytes().replace(
+        b"Resilient   secondary cities", b"Resilient   second cities"
+    )
+
+
+@pytest.mark.usefixtures("schemas")
+def test_an_editors_import_over_a_published_programme_becomes_a_pending_revision(world):
+    child, changed = published_import(world)
+    title = child.title
+    editor = factories.EditorFactory()
+
+    report = iati_import(source=changed, instrument_slug=None, user=editor)
+
+    assert report.proposed == [CHILD] and report.updated == []
+    assert "1 proposed for review" in report.summary()
+    child.refresh_from_db()
+    assert child.title == title  # the public keeps the live version
+    revision = publishing.pending_revision(child)
+    assert revision.created_by == editor
+    assert "second cities" in revision.proposed["fields"]["title"]
+
+
+@pytest.mark.usefixtures("schemas")
+def test_a_publishers_import_over_a_published_programme_changes_it_at_once(world):
+    child, changed = published_import(world)
+    publisher = factories.PublisherFactory()
+
+    report = iati_import(source=changed, instrument_slug=None, user=publisher)
+
+    assert report.updated == [CHILD] and report.proposed == []
+    child.refresh_from_db()
+    assert "second cities" in child.title
+    assert child.status == PublicationStatus.PUBLISHED
+    entry = child.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (publisher, "import_iati")
+    assert publishing.pending_revision(child) is None
+
+
+@pytest.mark.usefixtures("schemas")
+def test_an_account_without_the_add_permission_imports_nothing(world):
+    nobody = factories.UserFactory(is_staff=True)
+    before = counts()
+    with pytest.raises(IatiImportError, match="permission"):
+        iati_import(source=OTHER, instrument_slug=None, user=nobody)
+    assert counts() == before
+
+
+@pytest.mark.usefixtures("schemas")
+def test_the_command_imports_as_the_named_account_or_names_the_unknown_one(world, tmp_path):
+    child, changed = published_import(world)
+    factories.EditorFactory(username="ed")
+    with pytest.raises(CommandError, match="No active account with the username 'nobody'"):
+        call_command("import_iati", str(OTHER), "--user", "nobody", stdout=StringIO())
+    path = tmp_path / "changed.xml"
+    path.write_bytes(changed)
+
+    out = StringIO()
+    call_command("import_iati", str(path), "--user", "ed", stdout=out)
+
+    assert "1 proposed for review" in out.getvalue()
+    assert publishing.pending_revision(child).created_by.username == "ed"
 
 
 def test_the_summary_is_the_first_sentences_and_never_longer_than_500():
