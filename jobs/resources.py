@@ -16,8 +16,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.db import router
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +28,7 @@ from programmes.iati_codes import ActivityStatus, Currency
 from programmes.models import City, Country, Programme
 from programmes.services import PROGRAMME_CONSTRAINT_FIELDS
 from publishing.models import Language, PublicationStatus
+from publishing.services import content_full_clean, content_save
 from windows.models import Instrument, Theme
 
 LIST_SEPARATOR = re.compile(r"[;,]")
@@ -274,31 +274,25 @@ class DraftImportResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """``full_clean()`` without the columns that already failed, then the check
-        constraints, each reported under its column when it is about one."""
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(
-                exclude=set(errors), validate_unique=validate_unique, validate_constraints=False
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        exclude = set(errors)
-        using = router.db_for_write(type(instance), instance=instance)
-        for constraint in instance._meta.constraints:
-            try:
-                constraint.validate(type(instance), instance, exclude=exclude, using=using)
-            except ValidationError as violation:
-                column = self.constraint_fields.get(constraint.name, NON_FIELD_ERRORS)
-                errors.setdefault(column, []).extend(violation.error_list)
-        if errors:
-            raise ValidationError(errors)
+        """The services' validation: ``full_clean()`` without the columns that already
+        failed, then the check constraints, each reported under its column when it is about
+        one."""
+        content_full_clean(
+            instance,
+            constraint_fields=self.constraint_fields,
+            errors=import_validation_errors,
+            validate_unique=validate_unique,
+        )
 
-    def before_save_instance(self, instance, row, **kwargs):
-        instance._history_user = kwargs.get("user")
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Through the services, as the importing account: its add or change permission, the
+        review rule, and who imported from which file in the history (the row was validated
+        by ``validate_instance``)."""
         file_name = kwargs.get("file_name")
         reason = _("Imported from %s") % file_name if file_name else _("Imported")
-        instance._change_reason = reason[:HISTORY_REASON_LENGTH]
+        content_save(
+            instance, user=kwargs.get("user"), reason=reason[:HISTORY_REASON_LENGTH], clean=False
+        )
 
 
 def _column(model, name: str, widget) -> fields.Field:

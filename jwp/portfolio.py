@@ -28,7 +28,7 @@ from programmes.models import (
     ProgrammePartner,
 )
 from publishing.models import Document, Publishable
-from publishing.services import publication_publish_system
+from publishing.services import OPERATOR, content_save, publication_publish_system
 from windows.models import FundingWindow, Instrument, Theme
 
 from .models import JointWorkProgramme, Lesson, Membership, Output, Phase
@@ -102,9 +102,7 @@ class _Loader:
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
-            self._save(obj, entry)
-            for name, related in m2m.items():
-                getattr(obj, name).set(related)
+            self._save(obj, entry, m2m=m2m)
             if isinstance(obj, Publishable):
                 publication_publish_system(obj=obj)
             self.report.created[label] += 1
@@ -120,24 +118,26 @@ class _Loader:
         elif self.update:
             for name in differing:
                 setattr(obj, name, values[name])
-            self._save(obj, entry)
-            for name, related in missing.items():
-                getattr(obj, name).add(*related)
+            added = {
+                name: [*getattr(obj, name).all(), *related]
+                for name, related in missing.items()
+                if related
+            }
+            self._save(obj, entry, m2m=added)
             self.report.updated[label] += 1
         else:
             self.report.differs[label] += 1
         return obj
 
-    def _save(self, obj, entry: str) -> None:
+    def _save(self, obj, entry: str, m2m: dict | None = None) -> None:
+        """Through the services, as the operator: the model's validation, the history."""
         try:
-            obj.full_clean()
+            content_save(obj, user=OPERATOR, reason=HISTORY_REASON, m2m=m2m)
         except ValidationError as error:
             problems = "; ".join(
                 f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
             )
             raise PortfolioError(f"{entry}: {problems}") from None
-        obj._change_reason = HISTORY_REASON
-        obj.save()
 
     # -- the file, table by table ---------------------------------------------------------
 

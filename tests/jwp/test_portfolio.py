@@ -144,3 +144,10 @@ def test_an_unpublished_item_stays_unpublished_on_rerun(loaded):
     Output.objects.filter(slug__contains="feasibility").update(status="draft")
     call_command("load_portfolio", stdout=StringIO())
     assert not Output.objects.published().filter(slug__contains="feasibility").exists()
+
+
+def test_every_loaded_row_has_history_that_says_it_was_load_portfolio(loaded):
+    for model in (Programme, JointWorkProgramme, Output, Organisation):
+        reasons = set(model.history.values_list("history_change_reason", flat=True))
+        assert "load_portfolio" in reasons, model
+        assert reasons <= {"load_portfolio", "Published by load_portfolio"}, model
