@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "publishing",
     "windows",
     "programmes",
@@ -79,7 +83,11 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor: whether the session is verified by a device (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Holds back an unverified Publisher or superuser when STAFF_2FA_REQUIRED.
+    "publishing.verification.StaffVerificationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: answers a locked-out login attempt (django-axes).
@@ -97,6 +105,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Two-factor authentication (django-two-factor-auth over django-otp): staff log in at
+# /admin/login/ with their password, then a code from an authenticator app (TOTP) or one of
+# their recovery codes. Publishers and superusers must set it up when STAFF_2FA_REQUIRED, on
+# by default with DEBUG off (`make run` runs with DEBUG on, so it is off there).
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "/admin/"
+TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
 # Failed API token authentications from one address, per 10 minutes, before a 429.
 API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=20)
 

@@ -17,3 +17,6 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("PUBLICATION_VERSION_RECHECK", "0")
 # Tests speak plain http to the test client and to their servers, as behind a TLS proxy.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Two-factor authentication is on by default with DEBUG off; the tests of it turn it on (with
+# the settings fixture), the others log staff in without a second factor.
+os.environ.setdefault("STAFF_2FA_REQUIRED", "false")

@@ -21,7 +21,11 @@ def staff():
 
 
 def log_in(client, password, username="staff"):
-    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
+    """The login's first step (django-two-factor-auth's wizard): user name and password."""
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"login_view-current_step": "auth", "auth-username": username, "auth-password": password},
+    )
 
 
 def test_failed_logins_lock_the_account_and_the_right_password_then_fails(client, staff, settings):
