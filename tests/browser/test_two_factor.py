@@ -42,7 +42,10 @@ def test_a_publisher_sets_up_two_factor_and_then_logs_in_with_a_code(page, setti
     page.get_by_role("button", name="Next").click()
     qr = page.get_by_role("img", name="QR Code")
     expect(qr).to_be_visible()
-    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
+    page.wait_for_function(  # the QR code (an SVG from our own origin) has loaded
+        "() => { const qr = document.querySelector('img[alt=\"QR Code\"]');"
+        " return qr.complete && qr.naturalWidth > 0; }"
+    )
     secret = re.search(r"\b[A-Z2-7]{32}\b", page.locator("#content").inner_text()).group()
     page.get_by_label("Token").fill(code(secret))
     page.get_by_role("button", name="Verify").click()
