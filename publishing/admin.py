@@ -60,6 +60,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
         """The publishable item ``obj`` is a row of, if any (see ``OwnedRowAdmin``)."""
         return None
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting is a change: refused to whoever may not change the row (simple-history
+        asks only for the permission to view it)."""
+        if request.method == "POST" and not self.has_change_permission(
+            request, self.get_object(request, object_id)
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     # Every save and delete, of the item and of its inline rows, goes through the services
     # (the form has validated it already): the same permission and review rules, and the same
     # history, as the API and the importers.

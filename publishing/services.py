@@ -21,8 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import revisions
-from .models import PublicationStatus, Publishable, Revision, RevisionStatus
+from .models import (
+    PublicationStatus,
+    Publishable,
+    Revision,
+    RevisionStatus,
+    change_used_permission,
+    used_by_public_content,
+)
 from .notifications import EVENTS, PUBLISHED, SENT_BACK, SUBMITTED
+from .roles import REFERENCE_MODELS
 from .tasks import send_revision_notification, send_workflow_notification
 
 logger = logging.getLogger(__name__)
@@ -144,6 +152,21 @@ def _refuse_live_change(item, user) -> None:
         )
 
 
+def _refuse_used_reference_change(obj: models.Model, user) -> None:
+    """Reference data (countries, cities, organisations) that published content shows changes
+    only by whoever has ``change_used_<model>`` (Publishers); Editors add rows and change the
+    ones nothing public uses yet."""
+    opts = obj._meta
+    if obj.pk is None or (opts.app_label, opts.model_name) not in REFERENCE_MODELS:
+        return
+    if user.has_perm(change_used_permission(type(obj))) or not used_by_public_content(obj):
+        return
+    raise PermissionDenied(
+        _("Published content shows this %(kind)s: only a Publisher may change it.")
+        % {"kind": opts.verbose_name}
+    )
+
+
 @transaction.atomic
 def content_save(
     obj: models.Model,
@@ -162,6 +185,7 @@ def content_save(
     history entry with its user and ``reason``."""
     require_permission(user, _permission(obj, "change" if obj.pk else "add"))
     _refuse_live_change(obj if isinstance(obj, Publishable) else owner, user)
+    _refuse_used_reference_change(obj, user)
     if clean:
         content_full_clean(obj, constraint_fields=constraint_fields)
     obj._history_user = history_user(user)
@@ -178,6 +202,7 @@ def content_delete(obj: models.Model, *, user, owner: models.Model | None = None
     """Deletes ``obj`` for ``user``, under the same rules as ``content_save``."""
     require_permission(user, _permission(obj, "delete"))
     _refuse_live_change(obj if isinstance(obj, Publishable) else owner, user)
+    _refuse_used_reference_change(obj, user)
     obj._history_user = history_user(user)
     obj.delete()
 
