@@ -77,6 +77,9 @@ MIDDLEWARE = [
     # Below the cache: a stored response keeps the headers they set.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # 405 for a method the part of the site does not take (the public site only reads),
+    # below the headers above so that the refusal carries them too.
+    "publishing.methods.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
