@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from jwp.models import JointWorkProgramme, Lesson, Output
-from programmes.models import Programme
+from programmes.models import Country, Programme
 from publishing import services
 from publishing.models import Document, PublicationStatus
 from tests import factories
@@ -157,3 +157,28 @@ def test_each_transition_is_recorded_in_history_with_who_and_why(editor, publish
         (editor, "Submitted for review", "review"),
         (publisher, "Published", "published"),
     ]
+
+
+def test_content_save_keeps_used_reference_data_for_publishers(editor, publisher):
+    """The rule of the admin's reference lists holds in the services too, for every caller."""
+    used = factories.CountryFactory(iso2="UG", name="Uganda")
+    unused = factories.CountryFactory(iso2="TN", name="Tunisia")
+    factories.ProgrammeFactory(published=True).countries.add(used)
+
+    used.name = "Changed"
+    with pytest.raises(PermissionDenied, match="only a Publisher"):
+        services.content_save(used, user=editor)
+    unused.name = "Tunisie"
+    services.content_save(unused, user=editor)  # nothing public shows it yet
+    services.content_save(used, user=publisher)
+
+    assert Country.objects.get(iso2="UG").name == "Changed"
+    assert Country.objects.get(iso2="TN").name == "Tunisie"
+
+
+def test_content_save_refuses_a_live_change_outside_a_revision(editor):
+    programme = factories.ProgrammeFactory(published=True, title="Live")
+    programme.title = "Edited"
+    with pytest.raises(PermissionDenied, match="revision"):
+        services.content_save(programme, user=editor)
+    assert Programme.objects.get(pk=programme.pk).title == "Live"
