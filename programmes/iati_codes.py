@@ -240,3 +240,129 @@ class Currency(models.TextChoices):
     ZAR = "ZAR", "ZAR — Rand"
     ZMW = "ZMW", "ZMW — Zambian Kwacha"
     ZWL = "ZWL", "ZWL — Zimbabwe Dollar"
+
+
+class TransactionType(models.TextChoices):
+    INCOMING_FUNDS = "1", _("Incoming Funds")
+    OUTGOING_COMMITMENT = "2", _("Outgoing Commitment")
+    DISBURSEMENT = "3", _("Disbursement")
+    EXPENDITURE = "4", _("Expenditure")
+    INTEREST_PAYMENT = "5", _("Interest Payment")
+    LOAN_REPAYMENT = "6", _("Loan Repayment")
+    REIMBURSEMENT = "7", _("Reimbursement")
+    PURCHASE_OF_EQUITY = "8", _("Purchase of Equity")
+    SALE_OF_EQUITY = "9", _("Sale of Equity")
+    CREDIT_GUARANTEE = "10", _("Credit Guarantee")
+    INCOMING_COMMITMENT = "11", _("Incoming Commitment")
+    OUTGOING_PLEDGE = "12", _("Outgoing Pledge")
+    INCOMING_PLEDGE = "13", _("Incoming Pledge")
+
+
+class BudgetType(models.TextChoices):
+    ORIGINAL = "1", _("Original")
+    REVISED = "2", _("Revised")
+
+
+class BudgetStatus(models.TextChoices):
+    INDICATIVE = "1", _("Indicative")
+    COMMITTED = "2", _("Committed")
+
+
+class FlowType(models.TextChoices):
+    F10 = "10", "10 — ODA"
+    F21 = "21", "21 — Non-export credit OOF"
+    F22 = "22", "22 — Officially supported export credits"
+    F30 = "30", "30 — Private Development Finance"
+    F36 = "36", "36 — Private Foreign Direct Investment"
+    F37 = "37", "37 — Other Private flows at market terms"
+    F40 = "40", "40 — Non flow"
+    F50 = "50", "50 — Other flows"
+
+
+class TiedStatus(models.TextChoices):
+    PARTIALLY_TIED = "3", _("Partially tied")
+    TIED = "4", _("Tied")
+    UNTIED = "5", _("Untied")
+
+
+class FinanceType(models.TextChoices):
+    F1 = "1", "1 — GNI: Gross National Income"
+    F110 = "110", "110 — Standard grant"
+    F1100 = "1100", "1100 — Guarantees/insurance"
+    F2 = "2", "2 — ODA % GNI"
+    F210 = "210", "210 — Interest subsidy"
+    F3 = "3", "3 — Total Flows % GNI"
+    F310 = "310", "310 — Capital subscription on deposit basis"
+    F311 = "311", "311 — Capital subscription on encashment basis"
+    F4 = "4", "4 — Population"
+    F421 = "421", "421 — Standard loan"
+    F422 = "422", "422 — Reimbursable grant"
+    F423 = "423", "423 — Bonds"
+    F424 = "424", "424 — Asset-backed securities"
+    F425 = "425", "425 — Other debt securities"
+    F431 = "431", "431 — Subordinated loan"
+    F432 = "432", "432 — Preferred equity"
+    F433 = "433", "433 — Other hybrid instruments"
+    F510 = "510", "510 — Common equity"
+    F520 = "520", "520 — Shares in collective investment vehicles"
+    F530 = "530", "530 — Reinvested earnings"
+    F610 = "610", "610 — Debt forgiveness:  ODA claims (P)"
+    F611 = "611", "611 — Debt forgiveness: ODA claims (I)"
+    F612 = "612", "612 — Debt forgiveness: OOF claims (P)"
+    F613 = "613", "613 — Debt forgiveness: OOF claims (I)"
+    F614 = "614", "614 — Debt forgiveness:  Private claims (P)"
+    F615 = "615", "615 — Debt forgiveness:  Private claims (I)"
+    F616 = "616", "616 — Debt forgiveness: OOF claims (DSR)"
+    F617 = "617", "617 — Debt forgiveness:  Private claims (DSR)"
+    F618 = "618", "618 — Debt forgiveness: Other"
+    F620 = "620", "620 — Debt rescheduling: ODA claims (P)"
+    F621 = "621", "621 — Debt rescheduling: ODA claims (I)"
+    F622 = "622", "622 — Debt rescheduling: OOF claims (P)"
+    F623 = "623", "623 — Debt rescheduling: OOF claims (I)"
+    F624 = "624", "624 — Debt rescheduling:  Private claims (P)"
+    F625 = "625", "625 — Debt rescheduling:  Private claims (I)"
+    F626 = "626", "626 — Debt rescheduling: OOF claims (DSR)"
+    F627 = "627", "627 — Debt rescheduling:  Private claims (DSR)"
+    F630 = "630", "630 — Debt rescheduling: OOF claim (DSR - original loan principal)"
+    F631 = "631", "631 — Debt rescheduling: OOF claim (DSR - original loan interest)"
+    F632 = "632", "632 — Debt rescheduling: Private claim (DSR - original loan principal)"
+    F633 = "633", "633 — Debt forgiveness/conversion: export credit claims (P)"
+    F634 = "634", "634 — Debt forgiveness/conversion:  export credit claims (I)"
+    F635 = "635", "635 — Debt forgiveness:  export credit claims (DSR)"
+    F636 = "636", "636 — Debt rescheduling:  export credit claims (P)"
+    F637 = "637", "637 — Debt rescheduling:  export credit claims (I)"
+    F638 = "638", "638 — Debt rescheduling:  export credit claims (DSR)"
+    F639 = "639", "639 — Debt rescheduling:  export credit claim (DSR - original loan principal)"
+
+
+class AidType(models.TextChoices):
+    AA01 = "A01", "A01 — General budget support"
+    AA02 = "A02", "A02 — Sector budget support"
+    AB01 = "B01", "B01 — Core support to NGOs, other private bodies, PPPs and research institutes"
+    AB02 = "B02", "B02 — Core contributions to multilateral institutions and global funds"
+    AB021 = "B021", "B021 — Core contributions to multilateral institutions"
+    AB022 = "B022", "B022 — Core contributions to global funds"
+    AB03 = (
+        "B03",
+        "B03 — Contributions to specific-purpose programmes and funds managed by implementing partners",  # noqa: E501
+    )
+    AB031 = "B031", "B031 — Contributions to multi-donor/multi-entity funding mechanisms"
+    AB032 = "B032", "B032 — Contributions to multi-donor/single-entity funding mechanisms"
+    AB033 = (
+        "B033",
+        "B033 — Contributions to single-donor funding mechanisms and contributions earmarked for a specific funding window or geographical location",  # noqa: E501
+    )
+    AB04 = "B04", "B04 — Basket funds/pooled funding"
+    AC01 = "C01", "C01 — Project-type interventions"
+    AD01 = "D01", "D01 — Donor country personnel"
+    AD02 = "D02", "D02 — Other technical assistance"
+    AE01 = "E01", "E01 — Scholarships/training in donor country"
+    AE02 = "E02", "E02 — Imputed student costs"
+    AF01 = "F01", "F01 — Debt relief"
+    AG01 = "G01", "G01 — Administrative costs not included elsewhere"
+    AH01 = "H01", "H01 — Development awareness"
+    AH02 = "H02", "H02 — Refugees/asylum seekers in donor countries"
+    AH03 = "H03", "H03 — Asylum-seekers ultimately accepted"
+    AH04 = "H04", "H04 — Asylum-seekers ultimately rejected"
+    AH05 = "H05", "H05 — Recognised refugees"
+    AH06 = "H06", "H06 — Refugees and asylum seekers in other provider countries"

@@ -17,7 +17,21 @@ def active_codes(name: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["ActivityStatus", "OrganisationRole", "OrganisationType", "Region", "Currency"]
+    "name",
+    [
+        "ActivityStatus",
+        "OrganisationRole",
+        "OrganisationType",
+        "Region",
+        "Currency",
+        "TransactionType",
+        "BudgetType",
+        "BudgetStatus",
+        "FlowType",
+        "TiedStatus",
+        "FinanceType",
+        "AidType",
+    ],
 )
 def test_choices_match_the_active_codelist(name):
     assert set(getattr(iati_codes, name).values) == active_codes(name)
