@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "windows",
     "programmes",
     "jwp",
+    "finances",
     "portal",
     "iati",
     "jobs",

@@ -22,6 +22,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.tmp_storages import MediaStorage
 
+from finances import admin as finance_admin
 from jwp import admin as jwp_admin
 from jwp.models import Output
 from programmes import admin as programme_admin
@@ -397,7 +398,7 @@ class BackgroundImportMixin:
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(BackgroundImportMixin, ImportMixin, programme_admin.ProgrammeAdmin):
+class ProgrammeAdmin(BackgroundImportMixin, ImportMixin, finance_admin.ProgrammeAdmin):
     """Programmes: the workflow actions, the background exports, and the bulk import."""
 
     resource_classes = [ProgrammeResource]

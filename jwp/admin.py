@@ -8,7 +8,6 @@ from publishing.admin import OwnedRowAdmin, PublishableAdmin, iati_check_display
 from . import links, services
 from .models import (
     LINK_CHECK_FIELDS,
-    JointWorkProgramme,
     Lesson,
     LinkStatus,
     Membership,
@@ -47,7 +46,7 @@ class OutputInline(admin.TabularInline):
         return super().get_queryset(request).select_related("phase")
 
 
-@admin.register(JointWorkProgramme)
+# Registered by finances/admin.py, with the money inlines (jwp/ cannot name finances/).
 class JointWorkProgrammeAdmin(PublishableAdmin):
     list_display = [
         "title",

@@ -18,8 +18,8 @@ from windows.models import Theme, WindowCode
 class JointWorkProgramme(Publishable):
     """Coordination platform, knowledge hub and think tank of the Global window."""
 
-    # Related rows a revision carries (publishing.revisions).
-    revision_rows = ("memberships", "phases")
+    # Related rows a revision carries (publishing.revisions), the money rows of finances too.
+    revision_rows = ("memberships", "phases", "budgets", "planneddisbursements", "transactions")
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)

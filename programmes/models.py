@@ -200,8 +200,14 @@ iati_identifier_validator = RegexValidator(
 class Programme(Publishable):
     """A country programme, an innovation grant or call, or a global initiative."""
 
-    # Related rows a revision carries (publishing.revisions).
-    revision_rows = ("partners", "activities")
+    # Related rows a revision carries (publishing.revisions), the money rows of finances too.
+    revision_rows = (
+        "partners",
+        "activities",
+        "budgets",
+        "planneddisbursements",
+        "transactions",
+    )
 
     instrument = models.ForeignKey(
         Instrument,

@@ -23,6 +23,9 @@ CONTENT_MODELS = [
     ("jwp", "output"),
     ("jwp", "lesson"),
     ("publishing", "document"),
+    ("finances", "budget"),
+    ("finances", "planneddisbursement"),
+    ("finances", "transaction"),
 ]
 # Reference data that public pages show as it is: a row in use changes only through Publishers.
 REFERENCE_MODELS = [

@@ -58,3 +58,11 @@ class Portfolio:
             factories.OutputFactory(published=True, jwp=self.jwp).themes.add(*self.themes)
             self._enrich_programme(self.programme)
             self._enrich_jwp(self.jwp)
+
+
+# The money inlines of an activity's admin form, empty (finances/admin.py).
+NO_MONEY_ROWS = {
+    f"{prefix}-{field}": 0
+    for prefix in ("budgets", "planneddisbursements", "transactions")
+    for field in ("TOTAL_FORMS", "INITIAL_FORMS")
+}

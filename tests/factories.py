@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from finances.models import Budget, PlannedDisbursement, Transaction
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind, Phase
 from programmes.models import (
     Activity,
@@ -251,3 +252,43 @@ class RevisionFactory(factory.django.DjangoModelFactory):
         lambda o: {**o.base, "fields": {**o.base["fields"], "title": f"{o.of.title} (revised)"}}
     )
     created_by = factory.SubFactory(EditorFactory)
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    """A budget for one calendar year of a programme."""
+
+    class Meta:
+        model = Budget
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    period_start = datetime.date(2015, 1, 1)
+    period_end = datetime.date(2015, 12, 31)
+    value = Decimal("250000.00")
+    currency = "USD"
+    value_date = datetime.date(2015, 1, 1)
+
+
+class PlannedDisbursementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlannedDisbursement
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    period_start = datetime.date(2016, 1, 1)
+    period_end = datetime.date(2016, 6, 30)
+    value = Decimal("100000.00")
+    currency = "USD"
+    value_date = datetime.date(2016, 1, 1)
+
+
+class TransactionFactory(factory.django.DjangoModelFactory):
+    """A disbursement of a programme."""
+
+    class Meta:
+        model = Transaction
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    type = "3"
+    date = datetime.date(2015, 6, 1)
+    value = Decimal("50000.00")
+    currency = "USD"
+    value_date = datetime.date(2015, 6, 1)

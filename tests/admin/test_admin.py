@@ -12,6 +12,7 @@ from programmes.models import Programme
 from publishing import services
 from publishing.models import PublicationStatus
 from tests import factories
+from tests.builders import NO_MONEY_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,7 @@ def test_editor_cannot_publish_by_posting_the_change_form(client, editor):
         "partners-INITIAL_FORMS": 0,
         "activities-TOTAL_FORMS": 0,
         "activities-INITIAL_FORMS": 0,
+        **NO_MONEY_ROWS,
     }
     data["instrument"] = programme.instrument_id
     response = client.post(url, data)

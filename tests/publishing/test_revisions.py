@@ -14,6 +14,7 @@ from programmes.models import Programme, ProgrammePartner
 from publishing import services
 from publishing.models import Revision, RevisionStatus
 from tests import factories
+from tests.builders import NO_MONEY_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -269,6 +270,7 @@ def test_admin_edit_by_an_editor_waits_and_a_publisher_approves_it(client, live,
         "activities-0-level": activity.level,
         "activities-0-order": activity.order,
         "activities-0-description": activity.description,
+        **NO_MONEY_ROWS,
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -1,0 +1,214 @@
+"""Budgets, planned disbursements and transactions: the invariants PostgreSQL holds, the
+model's own checks, review of a published activity's money, and the IATI elements."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from lxml import etree
+
+from finances.models import Budget, Transaction
+from iati.export import activities_document, jwps_for_export, programmes_for_export
+from iati.schema import schema_errors
+from programmes.models import Country
+from publishing import services as publishing
+from publishing.services import content_save
+from tests import factories
+from tests.iati import schema_dir
+
+pytestmark = pytest.mark.django_db
+
+
+def refused_by_postgresql(**fields) -> str:
+    """Saves past ``full_clean()``: the database itself must refuse the row."""
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        Budget.objects.create(**fields)
+    return str(caught.value)
+
+
+def test_the_database_keeps_budget_periods_to_at_most_a_year_and_in_order():
+    programme = factories.ProgrammeFactory()
+    money = {"value": Decimal("1"), "currency": "USD", "value_date": datetime.date(2015, 1, 1)}
+    start = datetime.date(2015, 1, 1)
+
+    assert "at_most_a_year" in refused_by_postgresql(
+        programme=programme, period_start=start, period_end=datetime.date(2016, 1, 2), **money
+    )
+    assert "end_after_start" in refused_by_postgresql(
+        programme=programme, period_start=start, period_end=start, **money
+    )
+    assert "one_activity" in refused_by_postgresql(
+        period_start=start, period_end=datetime.date(2015, 12, 31), **money
+    )
+    assert "one_activity" in refused_by_postgresql(
+        programme=programme,
+        jwp=factories.JointWorkProgrammeFactory(),
+        period_start=start,
+        period_end=datetime.date(2015, 12, 31),
+        **money,
+    )
+    # 365 days is a year: a leap year's calendar year, or July to June.
+    Budget.objects.create(
+        programme=programme,
+        period_start=datetime.date(2016, 1, 1),
+        period_end=datetime.date(2016, 12, 31),
+        **money,
+    )
+    Budget.objects.create(
+        programme=programme,
+        period_start=datetime.date(2015, 7, 1),
+        period_end=datetime.date(2016, 6, 30),
+        **money,
+    )
+
+
+def test_full_clean_says_what_is_wrong_in_words():
+    budget = factories.BudgetFactory.build(
+        programme=factories.ProgrammeFactory(), period_end=datetime.date(2017, 12, 31)
+    )
+    with pytest.raises(ValidationError) as error:
+        budget.full_clean()
+    assert "at most a year (365 days) long: split it into years" in str(error.value)
+
+
+def test_a_transaction_has_happened_and_may_be_negative():
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    future = factories.TransactionFactory.build(
+        programme=factories.ProgrammeFactory(), date=tomorrow, value_date=tomorrow
+    )
+    with pytest.raises(ValidationError) as error:
+        future.full_clean()
+    assert set(error.value.message_dict) == {"date", "value_date"}
+    assert "planned disbursement" in error.value.message_dict["date"][0]
+
+    refund = factories.TransactionFactory.build(
+        programme=factories.ProgrammeFactory(), value=Decimal("-1200.50")
+    )
+    refund.full_clean()
+    refund.save()
+    assert Transaction.objects.get().value == Decimal("-1200.50")
+
+
+def test_an_editors_budget_for_a_published_programme_waits_for_review():
+    programme = factories.ProgrammeFactory(published=True)
+    editor = factories.EditorFactory()
+    budget = factories.BudgetFactory.build(programme=programme)
+
+    revision = publishing.edit(
+        obj=programme,
+        user=editor,
+        write=lambda: content_save(budget, user=editor, owner=programme),
+    )
+
+    assert revision is not None
+    assert not Budget.objects.exists()  # the public sees no budget yet
+    [row] = revision.proposed["rows"]["budgets"]
+    assert (row["value"], row["period_start"]) == ("250000.00", "2015-01-01")
+
+    publishing.revision_approve(revision=revision, user=factories.PublisherFactory())
+    assert Budget.objects.get(programme=programme).value == Decimal("250000.00")
+
+
+def export(settings) -> etree._Element:
+    settings.IATI_SCHEMA_DIR = str(schema_dir())
+    return etree.fromstring(
+        b"".join(
+            activities_document(
+                programmes=programmes_for_export(),
+                jwps=jwps_for_export(),
+                base_url="https://portfolio.example.org",
+            )
+        )
+    )
+
+
+def exportable_programme(**fields):
+    programme = factories.ProgrammeFactory(
+        published=True,
+        planned_start=datetime.date(2015, 1, 1),
+        planned_end=datetime.date(2018, 12, 31),
+        **fields,
+    )
+    uganda = Country.objects.filter(iso2="UG").first()
+    programme.countries.add(uganda or factories.CountryFactory(iso2="UG", iso3="UGA"))
+    programme.themes.add(factories.ThemeFactory(dac_sector_code="43030"))
+    factories.ProgrammePartnerFactory(programme=programme)
+    return programme
+
+
+def test_budgets_disbursements_and_transactions_export_valid_iati(settings):
+    programme = exportable_programme()
+    for year in (2015, 2016):
+        factories.BudgetFactory(
+            programme=programme,
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+            value_date=datetime.date(year, 1, 1),
+        )
+    factories.BudgetFactory(programme=programme, type="2", status="2", value=Decimal("300000"))
+    donor = factories.OrganisationFactory(name="A donor", iati_ref="XM-DAC-41122", org_type="40")
+    factories.PlannedDisbursementFactory(programme=programme, provider_organisation=donor)
+    factories.TransactionFactory(
+        programme=programme,
+        type="11",
+        provider_organisation=donor,
+        receiver_name="A city",
+        description="Grant agreement signed.",
+        sector_vocabulary="1",
+        sector_code="43030",
+        finance_type="110",
+        flow_type="10",
+        aid_type="C01",
+        tied_status="5",
+    )
+    factories.TransactionFactory(programme=programme, value=Decimal("-100.00"))
+    jwp = factories.JointWorkProgrammeFactory(published=True, start=datetime.date(2016, 1, 1))
+    jwp.themes.add(factories.ThemeFactory(dac_sector_code="43030"))
+    factories.MembershipFactory(jwp=jwp)
+    factories.BudgetFactory(programme=None, jwp=jwp)
+
+    document = export(settings)
+
+    assert not schema_errors(document)
+    activity = next(
+        a
+        for a in document.iter("iati-activity")
+        if a.findtext("iati-identifier") == programme.iati_identifier
+    )
+    budgets = activity.findall("budget")
+    assert [(b.get("type"), b.findtext("value")) for b in budgets] == [
+        ("1", "250000.00"),
+        ("2", "300000.00"),
+        ("1", "250000.00"),
+    ]
+    assert budgets[0].find("value").get("currency") == "USD"
+    disbursement = activity.find("planned-disbursement")
+    assert disbursement.find("provider-org").get("ref") == "XM-DAC-41122"
+    commitment, refund = activity.findall("transaction")
+    assert commitment.find("transaction-type").get("code") == "11"
+    assert commitment.findtext("receiver-org/narrative") == "A city"
+    assert commitment.find("aid-type").get("code") == "C01"
+    # The activity has sectors of its own: the transaction's would break rule 6.6.2.
+    assert commitment.find("sector") is None
+    assert refund.findtext("value") == "-100.00"
+    jwp_activity = next(
+        a
+        for a in document.iter("iati-activity")
+        if a.findtext("iati-identifier") == jwp.iati_identifier
+    )
+    assert len(jwp_activity.findall("budget")) == 1
+
+
+def test_a_total_over_several_years_is_never_one_iati_budget(settings):
+    several_years = exportable_programme(budget=Decimal("2500000"), currency="USD")
+    one_year = exportable_programme(budget=Decimal("80000"), currency="USD")
+    one_year.planned_end = datetime.date(2015, 12, 31)
+    one_year.save()
+
+    activities = {a.findtext("iati-identifier"): a for a in export(settings).iter("iati-activity")}
+
+    assert activities[several_years.iati_identifier].find("budget") is None
+    [budget] = activities[one_year.iati_identifier].findall("budget")
+    assert budget.findtext("value") == "80000.00"
