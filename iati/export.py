@@ -18,10 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from finances.models import LONGEST_PERIOD, Budget
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind
 from programmes.models import Programme, ProgrammePartner, iati_problems_of
 from publishing.filters import among
 from windows.models import Theme
+
+from . import money
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 IATI_VERSION = "2.03"
@@ -86,6 +89,9 @@ def jwps_for_export(queryset=None):
             queryset=Lesson.objects.public().select_related("programme"),
             to_attr="exported_lessons",
         ),
+        "budgets",
+        Prefetch("planneddisbursements", queryset=money.disbursements_for_export()),
+        Prefetch("transactions", queryset=money.transactions_for_export()),
     ).order_by("iati_identifier")
 
 
@@ -155,6 +161,9 @@ class ProgrammeFacts:
     children: list = field(default_factory=list)  # identifiers of published children
     outputs: list = field(default_factory=list)
     sibling_jwps: set = field(default_factory=set)  # JWPs that took up a lesson of it
+    budgets: list = field(default_factory=list)
+    planned_disbursements: list = field(default_factory=list)
+    transactions: list = field(default_factory=list)
 
     @property
     def start_date(self):
@@ -246,6 +255,14 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
                 .filter(among("programme_id", ids))
                 .values_list("programme_id", "jwp__iati_identifier")
             )
+            budgets, disbursements, transactions = (
+                _by_programme(queryset.filter(among("programme_id", ids)))
+                for queryset in (
+                    Budget.objects.all(),
+                    money.disbursements_for_export(),
+                    money.transactions_for_export(),
+                )
+            )
         for row in chunk:
             facts = ProgrammeFacts(*row)
             facts.partners = [
@@ -258,7 +275,19 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
                 facts.children = children.get(facts.pk, [])
                 facts.outputs = [OutputLink(*link) for link in outputs.get(facts.pk, [])]
                 facts.sibling_jwps = set(lessons.get(facts.pk, []))
+                facts.budgets = budgets.get(facts.pk, [])
+                facts.planned_disbursements = disbursements.get(facts.pk, [])
+                facts.transactions = transactions.get(facts.pk, [])
             yield facts
+
+
+def _by_programme(queryset) -> dict[int, list]:
+    """The money rows of a chunk of programmes, by programme (rows, not tuples: there are a
+    few per programme, and the elements read many of their fields)."""
+    groups: dict = {}
+    for row in queryset.order_by("programme_id", *queryset.model._meta.ordering):
+        groups.setdefault(row.programme_id, []).append(row)
+    return groups
 
 
 # -- what makes an item exportable ---------------------------------------------------------
@@ -396,17 +425,12 @@ def programme_element(
             attributes["percentage"] = str(share)
         etree.SubElement(activity, "recipient-country", **attributes)
     _sectors(activity, programme)
-    start, end = programme.start_date, programme.end_date
-    if programme.budget is not None and start and end:
-        budget = etree.SubElement(
-            activity, "budget", type=BUDGET_TYPE_ORIGINAL, status=BUDGET_STATUS_INDICATIVE
-        )
-        etree.SubElement(budget, "period-start", **{"iso-date": start.isoformat()})
-        etree.SubElement(budget, "period-end", **{"iso-date": end.isoformat()})
-        value = etree.SubElement(
-            budget, "value", currency=programme.currency, **{"value-date": start.isoformat()}
-        )
-        value.text = f"{programme.budget:.2f}"
+    if programme.budgets:
+        money.budget_elements(activity, programme.budgets)
+    else:
+        _total_budget(activity, programme)
+    money.disbursement_elements(activity, programme.planned_disbursements)
+    money.transaction_elements(activity, programme.transactions)
     _document_links(activity, programme.outputs, base_url)
     if parent_linked:
         _related(activity, parent, RELATED_PARENT)
@@ -417,6 +441,23 @@ def programme_element(
         if jwp in exported:
             _related(activity, jwp, RELATED_SIBLING)
     return activity
+
+
+def _total_budget(activity, programme):
+    """A programme known only by its total: a budget element when its period is at most a
+    year (IATI rule 7.5.3), else none; a total over several years is never one budget."""
+    start, end = programme.start_date, programme.end_date
+    if programme.budget is None or not (start and end) or end - start > LONGEST_PERIOD:
+        return
+    budget = etree.SubElement(
+        activity, "budget", type=BUDGET_TYPE_ORIGINAL, status=BUDGET_STATUS_INDICATIVE
+    )
+    etree.SubElement(budget, "period-start", **{"iso-date": start.isoformat()})
+    etree.SubElement(budget, "period-end", **{"iso-date": end.isoformat()})
+    value = etree.SubElement(
+        budget, "value", currency=programme.currency, **{"value-date": start.isoformat()}
+    )
+    value.text = f"{programme.budget:.2f}"
 
 
 def jwp_element(jwp, *, base_url: str, exported: frozenset[str] = frozenset()):
@@ -434,6 +475,9 @@ def jwp_element(jwp, *, base_url: str, exported: frozenset[str] = frozenset()):
         activity, "recipient-region", code=GLOBAL_REGION, vocabulary="1", percentage="100"
     )
     _sectors(activity, jwp)
+    money.budget_elements(activity, jwp.budgets.all())
+    money.disbursement_elements(activity, jwp.planneddisbursements.all())
+    money.transaction_elements(activity, jwp.transactions.all())
     _document_links(activity, jwp.exported_outputs, base_url)
     for programme in sorted(
         {lesson.programme for lesson in jwp.exported_lessons}, key=lambda p: p.iati_identifier
