@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -57,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "two_factor",
+    "apitokens",
     "publishing",
     "windows",
     "programmes",
@@ -120,6 +120,20 @@ LOGIN_REDIRECT_URL = "/admin/"
 TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
 # Failed API token authentications from one address, per 10 minutes, before a 429.
 API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=20)
+# Days a new API token is valid by default. Tokens that never expire only when it is set to
+# "none" on purpose.
+_token_days = env.str("API_TOKEN_DAYS", default="365").strip().lower()
+if _token_days == "none":  # noqa: S105 (a number of days, not a password)
+    API_TOKEN_DAYS = None
+elif _token_days.isdigit() and int(_token_days) > 0:
+    API_TOKEN_DAYS = int(_token_days)
+else:
+    raise ImproperlyConfigured(
+        f"API_TOKEN_DAYS must be a whole number of days above 0, or none: {_token_days!r}."
+    )
+# A token's "last used" is written at most once per this many seconds, so that reading the
+# API does not write on every request.
+API_TOKEN_LAST_USED_INTERVAL = env.int("API_TOKEN_LAST_USED_INTERVAL", default=60)
 
 ROOT_URLCONF = "citiesalliance.urls"
 
@@ -363,7 +377,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "publishing.api.authentication.ThrottledTokenAuthentication",
+        "apitokens.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["publishing.api.permissions.ReadOnlyOrStaffWrite"],

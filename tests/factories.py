@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from apitokens.services import DEFAULT_LIFETIME, token_issue
 from finances.models import Budget, PlannedDisbursement, Transaction
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind, Phase
 from programmes.models import (
@@ -43,6 +44,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     is_staff = True
     password = factory.django.Password("correct horse battery staple")
+
+
+def issue_token(user, *, name="Test token", expires=DEFAULT_LIFETIME) -> str:
+    """The one way tests get an API token: issued by the service the admin and the
+    ``issue_token`` command use. Returns the key, for ``Authorization: Token <key>``."""
+    _token, key = token_issue(user=user, name=name, expires=expires)
+    return key
 
 
 class EditorFactory(UserFactory):

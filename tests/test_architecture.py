@@ -7,7 +7,17 @@ from pathlib import Path
 from django.conf import settings
 
 # Lowest first: each app may import the ones before it, never those after.
-LAYERS = ["publishing", "windows", "programmes", "jwp", "finances", "portal", "iati", "jobs"]
+LAYERS = [
+    "apitokens",
+    "publishing",
+    "windows",
+    "programmes",
+    "jwp",
+    "finances",
+    "portal",
+    "iati",
+    "jobs",
+]
 
 
 def imported_apps(path: Path) -> list[tuple[int, str]]:

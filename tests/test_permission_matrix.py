@@ -25,8 +25,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token, TokenProxy
 
+from apitokens.models import APIToken
 from jobs.models import ExportJob, ImportJob, PublicFile
 from jwp.models import JointWorkProgramme, Lesson, Membership, Phase
 from programmes.models import (
@@ -157,7 +157,7 @@ def build_world(portfolio) -> World:
     )
     editor = factories.EditorFactory(username="matrix-editor")
     partner = factories.UserFactory(username="matrix-partner", is_staff=False)
-    token = Token.objects.create(user=partner).key
+    token = factories.issue_token(partner)
     export = ExportJob.objects.create(format="csv", requested_by=editor)
     import_job = ImportJob.objects.create(
         target="programmes", format="csv", original_filename="rows.csv", requested_by=editor
@@ -172,7 +172,7 @@ def build_world(portfolio) -> World:
     objects = {
         "auth.group": Group.objects.order_by("name").first(),
         "auth.user": editor,
-        "authtoken.tokenproxy": TokenProxy.objects.get(user=partner),
+        "apitokens.apitoken": APIToken.objects.get(user=partner),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="someone", ip_address="192.0.2.1", user_agent="x", failures_since_start=1
         ),
@@ -448,7 +448,7 @@ STAFF_PAGES = {
     "admin/autocomplete/": staff_reads((403, 403, 403)),
     "admin/jsi18n/": staff_reads((200, 200, 200)),
     "admin/r/<path:content_type_id>/<path:object_id>/": staff((302, 302, 302)),
-    "admin/^(?P<app_label>auth|authtoken|axes|otp_totp|otp_static|publishing|windows|"
+    "admin/^(?P<app_label>auth|axes|otp_totp|otp_static|apitokens|publishing|windows|"
     "programmes|jwp|jobs)/$": staff((200, 200, 200)),
     "admin/(?P<url>.*)$": staff((404, 404, 404)),
     # Views of their own in the admin.
@@ -469,7 +469,8 @@ STAFF_PAGES = {
 ADMIN_RIGHTS = {
     "auth.group": ("", "", "vacd"),
     "auth.user": ("", "", "vacd"),
-    "authtoken.tokenproxy": ("", "", "vacd"),
+    # Tokens are issued and revoked, never edited; only superusers delete one.
+    "apitokens.apitoken": ("", "", "vad"),
     "axes.accessattempt": ("", "", "vCd"),
     "axes.accesslog": ("", "", "vCd"),
     "axes.accessfailurelog": ("", "", "vCd"),

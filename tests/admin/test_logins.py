@@ -2,7 +2,6 @@
 tokens are throttled per address."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
@@ -50,7 +49,7 @@ def test_a_login_before_the_limit_succeeds_and_resets_the_count(client, staff, s
 
 def test_failed_tokens_are_throttled_per_address(settings):
     settings.API_TOKEN_FAILURE_LIMIT = 3
-    good = Token.objects.create(user=factories.UserFactory(is_staff=False)).key
+    good = factories.issue_token(factories.UserFactory(is_staff=False))
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     for _ in range(3):

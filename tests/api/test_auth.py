@@ -8,7 +8,6 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -23,7 +22,7 @@ PROGRAMMES = "/api/v1/programmes/"
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.issue_token(user)}")
     return client
 
 
@@ -67,12 +66,13 @@ def content(response) -> bytes:
 # --- tokens --------------------------------------------------------------------------------
 
 
-def test_drf_create_token_makes_a_token_that_authenticates():
+def test_the_issue_token_command_prints_a_key_that_authenticates():
     user = factories.UserFactory(username="partner-org", is_staff=False)
     out = io.StringIO()
-    call_command("drf_create_token", "partner-org", stdout=out)
-    key = Token.objects.get(user=user).key
-    assert key in out.getvalue()
+    call_command("issue_token", "partner-org", "--name", "Nightly sync", stdout=out)
+    key = out.getvalue().splitlines()[-1]
+    token = user.api_tokens.get()
+    assert (token.name, token.prefix) == ("Nightly sync", key[:8])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get(PROGRAMMES)

@@ -7,7 +7,6 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APIRequestFactory
 
 from publishing.api.pagination import PortfolioPagination
@@ -40,7 +39,7 @@ def partner_api():
     """A partner: a token, no staff status, no permissions."""
     user = factories.UserFactory(is_staff=False)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.issue_token(user)}")
     return client
 
 

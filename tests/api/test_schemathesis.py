@@ -8,7 +8,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from tests import factories
 from tests.servers import binary, start_gunicorn
@@ -66,5 +65,5 @@ def test_schemathesis_anonymous(gunicorn_server):
 def test_schemathesis_with_a_staff_token(gunicorn_server):
     """Every operation, writes included: creating and changing programmes and outputs, the
     workflow actions, and export jobs."""
-    token = Token.objects.create(user=factories.PublisherFactory()).key
+    token = factories.issue_token(factories.PublisherFactory())
     run_schemathesis(gunicorn_server, "--header", f"Authorization: Token {token}")

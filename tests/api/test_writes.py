@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jwp.models import Output
@@ -23,7 +22,7 @@ OUTPUTS = "/api/v1/outputs/"
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.issue_token(user)}")
     return client
 
 
@@ -178,7 +177,7 @@ def test_a_create_answers_a_location_a_wsgi_server_accepts(editor, instrument):
         "HTTP_HOST": "testserver",
         "CONTENT_TYPE": "application/json",
         "CONTENT_LENGTH": str(len(payload)),
-        "HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=editor).key}",
+        "HTTP_AUTHORIZATION": f"Token {factories.issue_token(editor)}",
         "wsgi.input": io.BytesIO(payload),
     }
     setup_testing_defaults(environ)

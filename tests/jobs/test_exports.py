@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from iati.schema import schema_errors
@@ -36,7 +35,7 @@ def _schemas(settings):
 def token_client(user) -> APIClient:
     client = APIClient()
     client.default_format = "json"
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.issue_token(user)}")
     return client
 
 

@@ -16,7 +16,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
 from jobs.models import ExportJob, JobState
 from programmes.models import Programme
@@ -76,7 +75,7 @@ def wait_for_done(job_url: str, token: str, worker, timeout: float = 90) -> dict
 def test_an_export_runs_on_the_worker_and_survives_a_redis_restart(stack, tmp_path):
     processes, url = stack
     redis, worker = processes["redis"], processes["worker"]
-    token = Token.objects.create(user=factories.UserFactory(is_staff=False)).key
+    token = factories.issue_token(factories.UserFactory(is_staff=False))
 
     # 1. The whole round trip on the worker.
     job_url = ask_for_export(url, token, {"format": "csv", "filters": {"theme": "gender"}})

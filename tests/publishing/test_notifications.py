@@ -18,7 +18,6 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from citiesalliance import celery_app
@@ -441,7 +440,7 @@ def test_the_task_is_registered_on_the_projects_celery_app():
 def test_submitting_through_the_api_emails_the_publishers(committed, mailoutbox, editor, publisher):
     programme = factories.ProgrammeFactory()
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.issue_token(editor)}")
 
     with committed():
         response = client.post(f"/api/v1/programmes/{programme.slug}/submit/")

@@ -15,7 +15,6 @@ import urllib.request
 import pytest
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from programmes.models import Country, Programme
 from publishing import services, version
@@ -171,7 +170,7 @@ def test_staff_sessions_and_tokens_bypass_the_shared_cache(redis_cache, publishe
     staff = Client()
     staff.force_login(publisher)
     assert "Changed underneath" in page_text(staff)
-    token = Token.objects.create(user=factories.UserFactory(is_staff=False)).key
+    token = factories.issue_token(factories.UserFactory(is_staff=False))
     partner = Client(HTTP_AUTHORIZATION=f"Token {token}")
     results = partner.get("/api/v1/programmes/").json()["results"]
     assert [item["title"] for item in results] == ["Changed underneath"]

@@ -5,7 +5,6 @@ returns it with a comment; a part changed on both sides is a conflict. Services,
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jwp import services as jwp_services
@@ -218,7 +217,7 @@ def test_notices_go_to_publishers_then_back_to_the_editor(
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.issue_token(user)}")
     return client
 
 
