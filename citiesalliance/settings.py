@@ -298,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.requeue_stale_jobs",
         "schedule": crontab(minute="*/10"),
     },
+    "prune-files": {
+        "task": "publishing.tasks.prune_files",
+        "schedule": crontab(minute=45, hour=3),
+    },
     "check-output-links": {
         "task": "jwp.tasks.check_output_links",
         "schedule": crontab(minute=0, hour=4, day_of_week="sunday"),

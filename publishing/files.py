@@ -1,14 +1,23 @@
-"""The files of public content (an output's file, a site document): where they are kept and how
-they go out.
+"""The files of public content (an output's file, a site document): where they are kept, how
+they go out, and when a stored file may go.
 
 They live in private storage (``publishing.storage``), which no URL maps to. The only way out
 is a view that has checked that the item is public, or that the user may preview it, and then
 answers with ``file_response``. Who sends the bytes is ``PRIVATE_FILES_SERVER``: Django itself
 (""), nginx after an ``X-Accel-Redirect`` ("nginx") or Apache's mod_xsendfile after an
 ``X-Sendfile`` ("apache").
+
+A stored file stays as long as something may still need it: the live item, any version in its
+history (a revert brings the file back) or a pending revision that proposes it. The write path
+hands the names a write left behind to ``files_forget``, which removes those nothing refers to
+any more (a rejected revision's upload, say); ``files_prune`` sweeps the folders for files
+nothing refers to (history cleaned with ``clean_old_history``, a write that failed after its
+upload was stored).
 """
 
+import datetime
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,15 +26,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .storage import private_storage
 from .validators import UPLOAD_CONTENT_TYPES
 
 # A file is never shown by the browser, only saved: even if it were, it could run nothing.
 DOWNLOAD_CSP = "sandbox; default-src 'none'"
+# A stored file nothing refers to is left alone this long: the upload of a write that has not
+# committed yet is in storage before its row is in the database.
+PRUNE_GRACE = datetime.timedelta(days=1)
 
 
 class ContentFieldFile(FieldFile):
@@ -92,7 +106,7 @@ def file_response(file: FieldFile, *, title: str, public: bool = True) -> HttpRe
     return response
 
 
-# -- which stored files belong to an item ----------------------------------------------------------
+# -- which stored files are still needed -----------------------------------------------------------
 
 
 @functools.cache
@@ -106,6 +120,35 @@ def content_file_fields() -> tuple[tuple[type[models.Model], str], ...]:
         for field in model._meta.concrete_fields
         if isinstance(field, ContentFileField)
     )
+
+
+def names_in_use(names: Iterable[str] | None = None) -> set[str]:
+    """The stored names (of ``names``, or all) that something refers to: a live row, a row of
+    its history, or the base or proposal of a pending revision."""
+    from .models import Revision, RevisionStatus
+
+    wanted = None if names is None else {name for name in names if name}
+    if wanted is not None and not wanted:
+        return set()
+
+    def values(queryset, lookup):
+        if wanted is not None:
+            queryset = queryset.filter(**{f"{lookup}__in": wanted})
+        return set(queryset.values_list(lookup, flat=True).distinct())
+
+    used = set()
+    for model, field in content_file_fields():
+        used |= values(model._base_manager.all(), field)
+        if hasattr(model, "history"):
+            used |= values(model.history.model._default_manager.all(), field)
+        pending = Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), status=RevisionStatus.PENDING
+        )
+        for state in ("base", "proposed"):
+            used |= values(pending, f"{state}__fields__{field}")
+    used.discard("")
+    used.discard(None)
+    return used
 
 
 def item_refers_to(obj: models.Model, field: str, name: str) -> bool:
@@ -132,3 +175,56 @@ def item_refers_to(obj: models.Model, field: str, name: str) -> bool:
         )
         .exists()
     )
+
+
+def files_forget(names: Iterable[str]) -> list[str]:
+    """Removes from storage each of ``names`` that nothing refers to any more; returns those
+    removed. Called once the write that left them behind has committed."""
+    names = {name for name in names if name}
+    gone = sorted(names - names_in_use(names))
+    for name in gone:
+        private_storage.delete(name)
+    return gone
+
+
+def _stored(folder: str):
+    if not private_storage.exists(folder):
+        return
+    folders, files = private_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _stored(f"{folder}/{sub}")
+
+
+def files_prune(
+    *, now=None, grace: datetime.timedelta = PRUNE_GRACE, dry_run: bool = False
+) -> list[str]:
+    """Removes every stored content file that nothing refers to and that is older than
+    ``grace``; returns the names removed (only lists them with ``dry_run``). Nightly
+    (``CELERY_BEAT_SCHEDULE``) and ``manage.py prune_files``."""
+    cutoff = (now or timezone.now()) - grace
+    folders = {
+        str(model._meta.get_field(field).upload_to).split("%", 1)[0].strip("/")
+        for model, field in content_file_fields()
+    }
+    candidates = {
+        name
+        for folder in sorted(folders)
+        for name in _stored(folder)
+        if private_storage.get_modified_time(name) <= cutoff
+    }
+    gone = sorted(candidates - names_in_use())
+    if not dry_run:
+        for name in gone:
+            private_storage.delete(name)
+    return gone
+
+
+def stored_names(obj: models.Model) -> dict[str, str]:
+    """{field: stored name} of ``obj``'s content files as the database holds them now."""
+    fields = [field for model, field in content_file_fields() if isinstance(obj, model)]
+    if not fields or obj.pk is None:
+        return {}
+    row = type(obj)._base_manager.filter(pk=obj.pk).values(*fields).first() or {}
+    return {field: name for field, name in row.items() if name}
