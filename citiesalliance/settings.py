@@ -211,8 +211,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Export files and the nightly downloads: no URL maps here; views check who asks, then serve.
+# Outputs' and documents' files, export files and the nightly downloads: no URL maps here;
+# views check who asks, then serve (publishing.files). MEDIA_ROOT holds nothing of ours any more:
+# the files that were there moved here in a migration.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+# Who sends a private file once a view has allowed it: "" Django streams it; "nginx" answers
+# X-Accel-Redirect to PRIVATE_FILES_NGINX_PREFIX + its name (an `internal` location aliased to
+# PRIVATE_MEDIA_ROOT); "apache" answers X-Sendfile with its absolute path (mod_xsendfile).
+PRIVATE_FILES_SERVER = env.str("PRIVATE_FILES_SERVER", default="")
+if PRIVATE_FILES_SERVER not in ("", "nginx", "apache"):
+    raise ImproperlyConfigured(
+        f'PRIVATE_FILES_SERVER must be "", "nginx" or "apache", not {PRIVATE_FILES_SERVER!r}.'
+    )
+PRIVATE_FILES_NGINX_PREFIX = env.str("PRIVATE_FILES_NGINX_PREFIX", default="/private-files/")
+if not PRIVATE_FILES_NGINX_PREFIX.endswith("/"):
+    PRIVATE_FILES_NGINX_PREFIX += "/"
 # Hashed, compressed static files in production (needs collectstatic); plain files otherwise.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
@@ -319,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {
         "task": "jobs.tasks.requeue_stale_jobs",
         "schedule": crontab(minute="*/10"),
+    },
+    "prune-files": {
+        "task": "publishing.tasks.prune_files",
+        "schedule": crontab(minute=45, hour=3),
     },
     "check-output-links": {
         "task": "jwp.tasks.check_output_links",

@@ -1,6 +1,6 @@
-"""Root URLs: the staff admin and the public site."""
+"""Root URLs: the staff admin and the public site. No URL serves MEDIA_ROOT or the private
+folder: every file goes out through a view that checks who asks (``publishing.files``)."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from two_factor import urls as two_factor
@@ -37,8 +37,3 @@ urlpatterns = [
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

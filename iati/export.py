@@ -21,6 +21,7 @@ from lxml import etree
 from finances.models import LONGEST_PERIOD, Budget
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind
 from programmes.models import Programme, ProgrammePartner, iati_problems_of
+from publishing.files import content_type_for
 from publishing.filters import among
 from windows.models import Theme
 
@@ -354,7 +355,7 @@ def _document_links(parent, outputs, base_url: str):
     for output in outputs:
         if output.file:
             url = download.replace("__slug__", output.slug)
-            file_format = _file_format(getattr(output.file, "name", output.file))
+            file_format = content_type_for(getattr(output.file, "name", output.file))
         else:
             url, file_format = output.url, "text/html"
         link = etree.SubElement(parent, "document-link", url=url, format=file_format)
@@ -371,12 +372,6 @@ def _document_links(parent, outputs, base_url: str):
 def _download_url(base_url: str) -> str:
     """The address of an output's file, with ``__slug__`` for its slug (reversed once)."""
     return base_url + reverse("output-download", kwargs={"slug": "__slug__"})
-
-
-def _file_format(name: str) -> str:
-    import mimetypes
-
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def _related(parent, identifier: str, kind: str):

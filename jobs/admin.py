@@ -27,11 +27,11 @@ from jwp import admin as jwp_admin
 from jwp.models import Output
 from programmes import admin as programme_admin
 from programmes.models import Programme
+from publishing.storage import private_storage
 
 from . import imports, services
 from .models import ExportFormat, ExportJob, ImportJob, ImportTarget, JobState, PublicFile
 from .resources import OutputResource, ProgrammeResource
-from .storage import private_storage
 
 # Classes of static/css/admin.css (the Content-Security-Policy allows no inline style).
 STATE_CLASSES = {

@@ -22,10 +22,11 @@ from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 from openpyxl import load_workbook
 
+from publishing.storage import private_storage
+
 from .models import ImportFormat, ImportJob, ImportTarget, JobState
 from .resources import OutputResource, ProgrammeResource
 from .services import TRANSIENT_ERRORS, job_claim, job_enqueue, job_files_forget, job_requeue
-from .storage import private_storage
 
 logger = logging.getLogger(__name__)
 

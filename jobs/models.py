@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from publishing.models import TimeStampedModel
-
-from .storage import private_storage
+from publishing.storage import private_storage
 
 
 class JobState(models.TextChoices):

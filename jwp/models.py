@@ -10,7 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from programmes.iati_codes import ActivityStatus
 from programmes.models import Organisation, Programme, iati_identifier_validator
+from publishing.files import ContentFileField
 from publishing.models import Language, Publishable, TimeStampedModel
+from publishing.storage import private_storage
 from publishing.validators import validate_upload
 from windows.models import Theme, WindowCode
 
@@ -206,8 +208,13 @@ class Output(Publishable):
     kind = models.CharField(_("kind"), max_length=20, choices=OutputKind.choices)
     date = models.DateField(_("date"), null=True, blank=True, db_index=True)
     summary = models.TextField(_("summary"), blank=True)
-    file = models.FileField(
-        _("file"), upload_to="outputs/", blank=True, validators=[validate_upload]
+    # Private: served by the output's download view once the output is public (publishing.files).
+    file = ContentFileField(
+        _("file"),
+        upload_to="outputs/",
+        blank=True,
+        storage=private_storage,
+        validators=[validate_upload],
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
     language = models.CharField(
@@ -297,6 +304,10 @@ class Output(Publishable):
 
     def get_absolute_url(self):
         return reverse("output-detail", kwargs={"slug": self.slug})
+
+    def get_file_url(self):
+        """Where the public (or staff who may preview) download the file."""
+        return reverse("output-download", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

@@ -1,14 +1,12 @@
-import mimetypes
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
+from publishing.files import file_response
 from publishing.paging import ListPaginator
 from publishing.preview import may_preview
 
@@ -101,38 +99,23 @@ def output_list(request):
     )
 
 
-def _get_output(request, slug) -> Output:
+def _get_output(slug, *, public: bool) -> Output:
     try:
-        return selectors.output_detail(slug=slug, public=not may_preview(request.user, Output))
+        return selectors.output_detail(slug=slug, public=public)
     except Output.DoesNotExist:
         raise Http404(_("No published output here.")) from None
 
 
 def output_detail(request, slug):
-    output = _get_output(request, slug)
+    output = _get_output(slug, public=not may_preview(request.user, Output))
     return render(
         request, "jwp/output_detail.html", {"output": output, "preview": not output.is_published}
     )
 
 
-def file_download(file_field, title: str) -> FileResponse:
-    """The stored file, with its content type and a readable file name."""
-    if not file_field:
-        raise Http404(_("There is no file to download."))
-    extension = Path(file_field.name).suffix.lower()
-    try:
-        handle = file_field.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file is missing.")) from None
-    content_type = mimetypes.guess_type(file_field.name)[0] or "application/octet-stream"
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{slugify(title)[:80] or 'download'}{extension}",
-        content_type=content_type,
-    )
-
-
+@require_safe
 def output_download(request, slug):
-    output = _get_output(request, slug)
-    return file_download(output.file, output.title)
+    """The output's file, when the output is public (or to staff who may preview it)."""
+    public = not may_preview(request.user, Output)
+    output = _get_output(slug, public=public)
+    return file_response(output.file, title=output.title, public=public)

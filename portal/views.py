@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from jwp import selectors as jwp_selectors
-from jwp.views import file_download
 from programmes import selectors as programme_selectors
 from programmes.iati_codes import OrganisationRole
 from programmes.models import Programme
+from publishing.files import file_response
 from publishing.models import Document
 from publishing.preview import may_preview
 from windows.models import FundingWindow, Instrument, Theme
@@ -159,12 +159,16 @@ def _structured_data(request, programme, partners_by_role) -> dict:
     return data
 
 
+@require_safe
 def document_download(request, slug):
+    """The document's file, when it is published (or to staff who may preview it)."""
+    public = not may_preview(request.user, Document)
+    documents = Document.objects.published() if public else Document.objects.all()
     try:
-        document = Document.objects.published().get(slug=slug)
+        document = documents.get(slug=slug)
     except Document.DoesNotExist:
         raise Http404(_("No published document here.")) from None
-    return file_download(document.file, document.title)
+    return file_response(document.file, title=document.title, public=public)
 
 
 @require_GET

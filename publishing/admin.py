@@ -1,18 +1,23 @@
 """Admin pieces shared by every publishable model: workflow actions, protected workflow fields,
 full change history with revert (django-simple-history), and the branded admin site."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import revisions, services
+from . import files, revisions, services
 from .models import (
     WORKFLOW_FIELDS,
     Document,
@@ -50,11 +55,46 @@ def iati_check_display(obj):
     )
 
 
+def admin_file_url(obj, field: str, name: str) -> str:
+    """The admin's download of the stored file ``name`` of ``obj`` (its live file, one of a
+    version in its history, or one a pending revision proposes)."""
+    if obj is None or obj.pk is None or not name:
+        return ""
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_file", args=[quote(obj.pk), field])
+    return f"{url}?{urlencode({'name': name})}"
+
+
+class _FileLink:
+    """What the admin's file input shows: the stored name, linked to the admin's download."""
+
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self):
+        return self.name
+
+
+class ContentFileWidget(AdminFileWidget):
+    """The file input of a content file: "Currently: <name>" links to that very file through the
+    admin (a draft's, or an old version's on a history page), never to a storage address."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            url = admin_file_url(value.instance, value.field.name, value.name)
+            context["widget"]["value"] = _FileLink(value.name, url)
+        return context
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Every model admin: change history with who, when and what changed, and revert."""
 
     history_list_display = ["changed_fields"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        files.ContentFileField: {"widget": ContentFileWidget},
+    }
 
     def content_owner(self, obj):
         """The publishable item ``obj`` is a row of, if any (see ``OwnedRowAdmin``)."""
@@ -188,6 +228,37 @@ class PublishableAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS)
+
+    def get_urls(self):
+        if not self._file_fields():
+            return super().get_urls()
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/file/<str:field>/",
+                self.admin_site.admin_view(require_safe(self.file_view)),
+                name=f"{opts.app_label}_{opts.model_name}_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _file_fields(self) -> set[str]:
+        return {name for model, name in files.content_file_fields() if model is self.model}
+
+    def file_view(self, request, object_id, field):
+        """A file of the item to whoever may view the item here, published or not: the live
+        one, or (``?name=``) one of a version in its history or of a pending revision."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or field not in self._file_fields():
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise Http404  # as for an item that does not exist: nothing said about it
+        name = request.GET.get("name") or getattr(obj, field).name
+        if not files.item_refers_to(obj, field, name):
+            raise Http404
+        model_field = obj._meta.get_field(field)
+        stored = model_field.attr_class(obj, model_field, name)
+        return files.file_response(stored, title=str(obj), public=False)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -424,6 +495,7 @@ class RevisionAdmin(admin.ModelAdmin):
             else set()
         )
         changes = revisions.describe(revision.model, revision.base, revision.proposed)
+        self._link_files(live, revision, changes)
         opts = revision.model._meta
         context = {
             **self.admin_site.each_context(request),
@@ -441,6 +513,24 @@ class RevisionAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, self.change_form_template, context)
+
+    @staticmethod
+    def _link_files(live, revision, changes) -> None:
+        """A changed file, live and proposed, links to the admin's download of it: the
+        Publisher sees the new file before approving it."""
+        if live is None:
+            return
+        fields = {name for model, name in files.content_file_fields() if model is revision.model}
+        for change in changes:
+            field = change.part.removeprefix("fields.")
+            if field not in fields:
+                continue
+            before = revision.base["fields"].get(field) or ""
+            after = revision.proposed["fields"].get(field) or ""
+            if files.item_refers_to(live, field, before):
+                change.before_url = admin_file_url(live, field, before)
+            if files.item_refers_to(live, field, after):
+                change.after_url = admin_file_url(live, field, after)
 
     def _decide(self, request, revision, *, may_decide: bool):
         if not may_decide:

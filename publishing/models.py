@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .files import ContentFileField
+from .storage import private_storage
 from .validators import validate_upload
 
 
@@ -174,9 +176,11 @@ class Document(Publishable):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     summary = models.TextField(_("summary"), blank=True)
-    file = models.FileField(
+    # Private: served by the download view once the document is published (publishing.files).
+    file = ContentFileField(
         _("file"),
         upload_to="documents/",
+        storage=private_storage,
         validators=[validate_upload],
         help_text=_("PDF or office document, at most the configured upload size."),
     )
@@ -195,6 +199,9 @@ class Document(Publishable):
 
     def get_absolute_url(self):
         return reverse("document-download", kwargs={"slug": self.slug})
+
+    def get_file_url(self):
+        return self.get_absolute_url()  # a document is its file
 
 
 class PublicationState(models.Model):

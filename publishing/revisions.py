@@ -161,6 +161,9 @@ class Change:
     before: str
     after: str
     rows: list["RowChange"] = field(default_factory=list)
+    # For a file: where staff download the live and the proposed one (set by the admin).
+    before_url: str = ""
+    after_url: str = ""
 
 
 @dataclass

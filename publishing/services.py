@@ -20,7 +20,7 @@ from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import revisions
+from . import files, revisions
 from .models import (
     PublicationStatus,
     Publishable,
@@ -188,12 +188,14 @@ def content_save(
     _refuse_used_reference_change(obj, user)
     if clean:
         content_full_clean(obj, constraint_fields=constraint_fields)
+    stored = files.stored_names(obj)
     obj._history_user = history_user(user)
     if reason:
         obj._change_reason = reason
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
+    _forget_files([name for field, name in stored.items() if getattr(obj, field).name != name])
     return obj
 
 
@@ -203,8 +205,27 @@ def content_delete(obj: models.Model, *, user, owner: models.Model | None = None
     require_permission(user, _permission(obj, "delete"))
     _refuse_live_change(obj if isinstance(obj, Publishable) else owner, user)
     _refuse_used_reference_change(obj, user)
+    stored = files.stored_names(obj)
     obj._history_user = history_user(user)
     obj.delete()
+    _forget_files(stored.values())
+
+
+def _forget_files(names: Iterable[str]) -> None:
+    """Once the write commits, removes the stored files it left behind that nothing refers to
+    any more (``publishing.files``: a version in the history or a pending revision keeps one).
+    Never for a write that rolls back, such as the trial write of ``revision_propose``; a
+    storage that fails then is logged, and the nightly ``files_prune`` tries again."""
+    names = sorted({name for name in names if name})
+    if names:
+        transaction.on_commit(partial(files.files_forget, names), robust=True)
+
+
+def _proposed_files(revision: Revision | None) -> set[str]:
+    if revision is None:
+        return set()
+    fields = [field for model, field in files.content_file_fields() if model is revision.model]
+    return {revision.proposed["fields"].get(field) or "" for field in fields}
 
 
 def _notify(event: str, obj: Publishable, user) -> None:
@@ -355,9 +376,11 @@ def revision_propose(*, obj, user, write: Callable[[], object]) -> Revision | No
     revision = pending_revision(live) or Revision(
         content_type=ContentType.objects.get_for_model(model), object_id=live.pk
     )
+    replaced_files = _proposed_files(revision if revision.pk else None)
     revision.base, revision.proposed, revision.created_by = base, proposed, user
     revision.full_clean()
     revision.save()
+    _forget_files(replaced_files - _proposed_files(revision))
     _notify_revision("proposed", revision, user)
     return revision
 
@@ -432,6 +455,7 @@ def revision_reject(*, revision: Revision, user, comment: str) -> Revision:
     revision.status, revision.decided_by = RevisionStatus.REJECTED, user
     revision.decided_at, revision.comment = timezone.now(), comment.strip()
     revision.save()
+    _forget_files(_proposed_files(revision))
     _notify_revision("rejected", revision, user)
     return revision
 

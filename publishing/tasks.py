@@ -4,6 +4,7 @@ import smtplib
 
 from celery import shared_task
 
+from .files import files_prune
 from .notifications import notification_send, revision_notification_send
 
 # E-mail notices: retried with backoff while the mail server or the network fails.
@@ -34,3 +35,10 @@ def send_revision_notification(
     return revision_notification_send(
         event=event, revision_id=revision_id, updated=updated, actor_id=actor_id
     )
+
+
+@shared_task
+def prune_files() -> int:
+    """Nightly: removes the stored content files nothing refers to any more; safe to run
+    twice."""
+    return len(files_prune())

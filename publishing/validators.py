@@ -18,6 +18,17 @@ UPLOAD_SIGNATURES = {
     "zip": (b"PK\x03\x04",),
 }
 ALLOWED_UPLOAD_EXTENSIONS = tuple(UPLOAD_SIGNATURES)
+# Extension -> the media type a download is sent with (and an IATI document-link's format).
+UPLOAD_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "zip": "application/zip",
+}
 
 
 def validate_upload(file) -> None:

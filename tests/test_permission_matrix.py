@@ -112,6 +112,8 @@ class World:
             if route.startswith("admin/r/"):
                 return str(self.objects["programmes.programme"].pk)
             return str(self.admin_object(route).pk)
+        if name == "field":
+            return "file"
         if name == "path":
             return "nothing-here.pdf"
         raise AssertionError(f"{route}: no sample value for the parameter {name!r}")
@@ -460,6 +462,9 @@ STAFF_PAGES = {
     "admin/programmes/programme/process_import/": staff((405, 405, 405), (200, 200, 200)),
     "admin/jwp/output/import/": staff((200, 200, 200)),
     "admin/jwp/output/process_import/": staff((405, 405, 405), (200, 200, 200)),
+    # An item's file (live, an old version's, a pending revision's), for whoever may view it.
+    "admin/jwp/output/<path:object_id>/file/<str:field>/": staff_reads((200, 200, 200)),
+    "admin/publishing/document/<path:object_id>/file/<str:field>/": staff_reads((200, 200, 200)),
 }
 
 # Who may do what in each model's admin, for the Editor, the Publisher and the superuser, on

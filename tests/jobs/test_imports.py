@@ -612,7 +612,7 @@ def test_stale_queued_import_jobs_are_sent_again(importer, world):
 
 
 def test_cleanup_removes_old_import_files_and_unconfirmed_previews(importer, world, settings):
-    from jobs.storage import private_storage
+    from publishing.storage import private_storage
 
     settings.EXPORT_RETENTION_DAYS = 7
     old = imports.import_job_run(job_id=make_job(importer, [programme_row("alpha")]).pk)

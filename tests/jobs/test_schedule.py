@@ -14,6 +14,7 @@ def test_every_scheduled_task_is_registered():
         "jobs.tasks.cleanup_job_files",
         "jobs.tasks.requeue_stale_jobs",
         "jwp.tasks.check_output_links",
+        "publishing.tasks.prune_files",
     }
     missing = names - set(app.tasks)
     assert not missing, f"scheduled but not registered: {missing}"

@@ -263,7 +263,7 @@ def test_a_server_that_refuses_head_and_lacks_the_document_is_broken(site):
 
 def test_a_file_in_storage_is_ok(settings):
     output = factories.OutputFactory(file=stored_file())
-    assert (settings.MEDIA_ROOT / output.file.name).exists()
+    assert (settings.PRIVATE_MEDIA_ROOT / output.file.name).exists()
 
     assert check(output).link_status == LinkStatus.OK
 
