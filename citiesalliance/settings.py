@@ -384,6 +384,13 @@ IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="40")  # mu
 IATI_SCHEMA_DIR = env.str(
     "IATI_SCHEMA_DIR", default=str(BASE_DIR.parent / "shared" / "iati" / "schemas")
 )
+# The IATI Standard's rulesets (standard.json, the checks beyond the schema that the IATI
+# Validator applies), checked by export_iati and the tests; by default the copy beside the
+# repository.
+IATI_RULESETS_PATH = env.str(
+    "IATI_RULESETS_PATH",
+    default=str(BASE_DIR.parent / "shared" / "iati" / "rulesets" / "standard.json"),
+)
 IATI_MAX_IMPORT_BYTES = env.int("IATI_MAX_IMPORT_BYTES", default=50 * 1024 * 1024)
 
 SITE_NAME = "Cities Alliance Portfolio"

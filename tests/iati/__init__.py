@@ -17,3 +17,11 @@ def schema_dir() -> Path:
 
 def codelist_dir() -> Path:
     return schema_dir().parent / "codelists"
+
+
+def rulesets_path() -> Path:
+    """The IATI Standard's rulesets (standard.json), beside the schemas in ../shared/iati."""
+    path = schema_dir().parent / "rulesets" / "standard.json"
+    if not path.is_file():
+        missing_prerequisite(f"IATI rulesets not found at {path}")
+    return path

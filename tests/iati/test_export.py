@@ -17,7 +17,7 @@ from iati.export import activities_document, jwps_for_export, programmes_for_exp
 from iati.schema import ORGANISATIONS, schema_errors
 from programmes.models import Programme
 from tests import factories
-from tests.iati import codelist_dir, schema_dir
+from tests.iati import codelist_dir, rulesets_path, schema_dir
 
 pytestmark = pytest.mark.django_db
 
@@ -288,12 +288,51 @@ def test_export_command_writes_the_file_and_strict_names_what_is_left_out(tmp_pa
     out = StringIO()
     call_command("export_iati", str(target), stdout=out)
     assert f"{len(made)} activities written." in out.getvalue()
+    assert "IATI rulesets" not in out.getvalue()  # checked on request only
     assert len(etree.parse(str(target)).getroot()) == len(made)
-    call_command("export_iati", str(target), "--strict", stdout=StringIO())
 
     broken = factories.ProgrammeFactory(published=True, title="No partner")
     with pytest.raises(CommandError, match=broken.iati_identifier):
         call_command("export_iati", str(target), "--strict", stdout=StringIO())
+
+
+def _exportable_programme(**fields):
+    programme = factories.ProgrammeFactory(published=True, **fields)
+    programme.countries.add(factories.CountryFactory())
+    programme.themes.add(factories.ThemeFactory())
+    factories.ProgrammePartnerFactory(programme=programme)
+    return programme
+
+
+def test_export_command_checks_the_rulesets_and_strict_fails_on_an_error(settings, tmp_path):
+    settings.IATI_RULESETS_PATH = str(rulesets_path())
+    settings.IATI_REPORTING_ORG_REF = "XX-TEST"  # the factories' identifiers start with it
+    a_year = {
+        "planned_start": datetime.date(2024, 1, 1),
+        "planned_end": datetime.date(2024, 12, 31),
+    }
+    _exportable_programme(**a_year)
+    target = tmp_path / "activities.xml"
+    out = StringIO()
+    call_command("export_iati", str(target), "--strict", stdout=out)
+    assert "IATI rulesets: 0 error(s), 0 warning(s); not checked" in out.getvalue()
+    assert "1.14.8" in out.getvalue()  # needs the IATI Registry
+
+    two_years = _exportable_programme(
+        planned_start=datetime.date(2024, 1, 1), planned_end=datetime.date(2025, 12, 31)
+    )
+    out = StringIO()
+    call_command("export_iati", str(target), "--rules", stdout=out)  # reports, does not fail
+    assert "IATI rulesets: 1 error(s), 0 warning(s)" in out.getvalue()
+    [reported] = [line for line in out.getvalue().splitlines() if line.startswith("Ruleset ")]
+    assert "7.5.3 error at line " in reported and two_years.iati_identifier in reported
+    line = int(reported.split(" at line ")[1].split()[0])
+    assert "<period-end" in target.read_text().splitlines()[line - 1]
+    with pytest.raises(CommandError, match=f"7.5.3 in {two_years.iati_identifier}"):
+        call_command("export_iati", str(target), "--strict", stdout=StringIO())
+    settings.IATI_RULESETS_PATH = str(tmp_path / "missing.json")
+    with pytest.raises(CommandError, match="IATI_RULESETS_PATH"):
+        call_command("export_iati", str(target), "--rules", stdout=StringIO())
 
 
 def test_the_admin_shows_the_iati_warning(client):
