@@ -96,8 +96,8 @@ class JointWorkProgramme(Publishable):
             problems.append(_("no summary or description"))
         if not self.memberships.all():
             problems.append(_("no member organisation"))
-        if not (self.start or self.end):
-            problems.append(_("no start or end date"))
+        if not self.start:  # IATI rule 6.11.1: a start date
+            problems.append(_("no start date"))
         if not any(theme.dac_sector_code for theme in self.themes.all()):
             problems.append(_("no theme with a DAC sector code"))
         return problems

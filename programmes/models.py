@@ -470,8 +470,9 @@ def iati_problems_of(*, text, has_partner, dates, has_country, sector_codes) -> 
         problems.append(_("no summary or description"))
     if not has_partner:
         problems.append(_("no participating organisation"))
-    if not any(dates):
-        problems.append(_("no start or end date"))
+    planned_start, actual_start = dates[:2]
+    if not (planned_start or actual_start):  # IATI rule 6.11.1: a planned or actual start
+        problems.append(_("no start date"))
     if not has_country:
         problems.append(_("no recipient country"))
     if not any(sector_codes):
