@@ -2,6 +2,7 @@
 codelists and never a withdrawn one, published items only, nothing emitted half-made."""
 
 import datetime
+import json
 from decimal import Decimal
 from io import StringIO
 
@@ -190,7 +191,7 @@ def test_generated_edge_cases_are_valid(settings):
     activities = {a.findtext("iati-identifier"): a for a in document.iter("iati-activity")}
     assert set(activities) == {p.iati_identifier for p in made}
     assert {item.identifier: item.problems for item in skipped} == {
-        undated.iati_identifier: ("no start or end date",),
+        undated.iati_identifier: ("no start date",),
         nowhere.iati_identifier: ("no recipient country",),
     }
     first = activities[made[0].iati_identifier]
@@ -318,17 +319,41 @@ def test_export_command_checks_the_rulesets_and_strict_fails_on_an_error(setting
     assert "IATI rulesets: 0 error(s), 0 warning(s); not checked" in out.getvalue()
     assert "1.14.8" in out.getvalue()  # needs the IATI Registry
 
-    two_years = _exportable_programme(
-        planned_start=datetime.date(2024, 1, 1), planned_end=datetime.date(2025, 12, 31)
+    # Our export breaks no rule the Standard has: a ruleset of our own that it does break
+    # shows how a finding is reported and that --strict fails on it.
+    stricter = tmp_path / "stricter.json"
+    stricter.write_text(
+        json.dumps(
+            {
+                "/iati-activities/iati-activity/budget[value/@currency = 'EUR']": {
+                    "atleast_one": {
+                        "cases": [
+                            {
+                                "paths": ["@never-there"],
+                                "ruleInfo": {"id": "T.1", "severity": "error", "message": "x"},
+                            }
+                        ]
+                    }
+                }
+            }
+        )
+    )
+    settings.IATI_RULESETS_PATH = str(stricter)
+    budgeted = _exportable_programme(**a_year)
+    factories.BudgetFactory(
+        programme=budgeted,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        currency="EUR",
     )
     out = StringIO()
     call_command("export_iati", str(target), "--rules", stdout=out)  # reports, does not fail
     assert "IATI rulesets: 1 error(s), 0 warning(s)" in out.getvalue()
     [reported] = [line for line in out.getvalue().splitlines() if line.startswith("Ruleset ")]
-    assert "7.5.3 error at line " in reported and two_years.iati_identifier in reported
+    assert "T.1 error at line " in reported and budgeted.iati_identifier in reported
     line = int(reported.split(" at line ")[1].split()[0])
-    assert "<period-end" in target.read_text().splitlines()[line - 1]
-    with pytest.raises(CommandError, match=f"7.5.3 in {two_years.iati_identifier}"):
+    assert "<budget" in target.read_text().splitlines()[line - 1]
+    with pytest.raises(CommandError, match=f"T.1 in {budgeted.iati_identifier}"):
         call_command("export_iati", str(target), "--strict", stdout=StringIO())
     settings.IATI_RULESETS_PATH = str(tmp_path / "missing.json")
     with pytest.raises(CommandError, match="IATI_RULESETS_PATH"):
