@@ -141,6 +141,9 @@ class Budget(ActivityRow, Period, Amount):
         return f"{period}: {self.currency} {self.value}"
 
 
+PARTIES = ("provider", "receiver")
+
+
 class Parties(models.Model):
     """Who pays and who receives: each one of our organisations, or a name and an IATI
     reference (another publisher's organisation), or not given."""
@@ -178,6 +181,11 @@ class Parties(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def party_names(self) -> tuple[str, str]:
+        """(provider, receiver) as a page names them: the name, else the IATI reference."""
+        return tuple(name or ref for name, ref in (self.party(role) for role in PARTIES))
 
     def party(self, role: str) -> tuple[str, str]:
         """(name, IATI reference) of the provider or the receiver; empty strings if unknown."""

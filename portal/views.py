@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
+from finances import selectors as money_selectors
 from jwp import selectors as jwp_selectors
 from programmes import selectors as programme_selectors
 from programmes.iati_codes import OrganisationRole
@@ -107,7 +108,11 @@ def programme_detail(request, slug):
         programme = programme_selectors.programme_detail(
             slug=slug,
             public=not may_preview(request.user, Programme),
-            prefetch=(jwp_selectors.programme_outputs(), jwp_selectors.programme_lessons()),
+            prefetch=(
+                jwp_selectors.programme_outputs(),
+                jwp_selectors.programme_lessons(),
+                *money_selectors.money_prefetches(),
+            ),
         )
     except Programme.DoesNotExist:
         raise Http404(_("No published programme here.")) from None
@@ -130,6 +135,7 @@ def programme_detail(request, slug):
             "activities_by_level": activities_by_level,
             "outputs": programme.public_outputs,
             "lessons": programme.public_lessons,
+            "money": money_selectors.activity_money(programme),
             "preview": not programme.is_published,
             "structured_data": _structured_data(request, programme, partners_by_role),
         },

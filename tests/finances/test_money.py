@@ -212,3 +212,45 @@ def test_a_total_over_several_years_is_never_one_iati_budget(settings):
     assert activities[several_years.iati_identifier].find("budget") is None
     [budget] = activities[one_year.iati_identifier].findall("budget")
     assert budget.findtext("value") == "80000.00"
+
+
+def test_the_programme_page_sets_budgets_against_spending_per_year_and_currency(client):
+    programme = factories.ProgrammeFactory(published=True, budget=Decimal("999"), currency="USD")
+    year = {"period_start": datetime.date(2015, 1, 1), "period_end": datetime.date(2015, 12, 31)}
+    factories.BudgetFactory(programme=programme, value=Decimal("100000"), **year)
+    factories.BudgetFactory(
+        programme=programme,
+        type="2",
+        value=Decimal("120000"),
+        value_date=datetime.date(2015, 6, 1),
+        **year,
+    )
+    factories.BudgetFactory(programme=programme, value=Decimal("40000"), currency="EUR", **year)
+    factories.TransactionFactory(
+        programme=programme,
+        value=Decimal("30000"),
+        provider_organisation=factories.OrganisationFactory(name="The Donor"),
+        receiver_name="Jinja municipal council",
+    )
+    factories.TransactionFactory(programme=programme, type="4", value=Decimal("-500"))
+
+    page = client.get(programme.get_absolute_url()).content.decode()
+
+    money = page[page.index('id="money"') :]
+    # The revision replaces the original; euros and dollars stay apart.
+    assert "USD 120,000" in money and "USD 100,000" not in money
+    assert "EUR 40,000" in money and "USD 160,000" not in money
+    assert "USD 30,000" in money and "USD -500" in money
+    assert "The Donor → Jinja municipal council" in money
+    assert "not broken down by year" not in page  # the rows replace the old total
+
+
+def test_a_programme_known_only_by_its_total_says_so(client):
+    programme = factories.ProgrammeFactory(
+        published=True, budget=Decimal("3800000"), currency="USD"
+    )
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert "USD 3,800,000, not broken down by year" in page
+    nothing = factories.ProgrammeFactory(published=True, budget=None, currency="")
+    page = client.get(nothing.get_absolute_url()).content.decode()
+    assert "No budget or transactions are recorded for it yet." in page

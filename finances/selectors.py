@@ -1,0 +1,101 @@
+"""What an activity's money adds up to, for its page: budgets by period (the latest revision
+of each), commitments, disbursements and expenditure by year, each currency on its own.
+
+Amounts in different currencies are never added together: every total is per currency, and a
+year with two currencies has a row for each.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from programmes.iati_codes import BudgetType, TransactionType
+
+from .models import Budget, Transaction
+
+# The transaction types a page sets against the budget.
+COMMITTED = TransactionType.OUTGOING_COMMITMENT
+DISBURSED = TransactionType.DISBURSEMENT
+SPENT = TransactionType.EXPENDITURE
+
+
+def money_prefetches() -> list[Prefetch]:
+    """What ``activity_money`` reads, for an activity's detail query: two queries."""
+    return [
+        Prefetch("budgets", queryset=Budget.objects.order_by("period_start", "pk")),
+        Prefetch(
+            "transactions",
+            queryset=Transaction.objects.select_related(
+                "provider_organisation", "receiver_organisation"
+            ).order_by("date", "pk"),
+        ),
+    ]
+
+
+def current_budgets(budgets) -> list[Budget]:
+    """One budget per period and currency: a revised one replaces the original, and of two
+    of the same type the one with the later value date counts."""
+    chosen: dict = {}
+    for budget in budgets:
+        key = (budget.period_start, budget.period_end, budget.currency)
+        rank = (budget.type == BudgetType.REVISED, budget.value_date, budget.pk)
+        if key not in chosen or rank > chosen[key][0]:
+            chosen[key] = (rank, budget)
+    return sorted((budget for _rank, budget in chosen.values()), key=lambda b: b.period_start)
+
+
+@dataclass
+class YearRow:
+    year: int
+    currency: str
+    budget: Decimal | None = None
+    committed: Decimal | None = None
+    disbursed: Decimal | None = None
+    spent: Decimal | None = None
+
+
+@dataclass
+class Money:
+    budgets: list[Budget]
+    transactions: list[Transaction]
+    years: list[YearRow] = field(default_factory=list)
+    totals: list[YearRow] = field(default_factory=list)  # one per currency; year is 0
+
+    def __bool__(self) -> bool:
+        return bool(self.budgets or self.transactions)
+
+
+def _add(row: YearRow, name: str, value: Decimal) -> None:
+    setattr(row, name, (getattr(row, name) or Decimal(0)) + value)
+
+
+def activity_money(activity) -> Money:
+    """The money of a programme or a JWP whose ``budgets`` and ``transactions`` were
+    prefetched with ``money_prefetches()`` (no further query)."""
+    budgets = current_budgets(activity.budgets.all())
+    transactions = list(activity.transactions.all())
+    years: dict = defaultdict(dict)
+    totals: dict = {}
+
+    def rows(year: int, currency: str) -> tuple[YearRow, YearRow]:
+        row = years[year].setdefault(currency, YearRow(year, currency))
+        total = totals.setdefault(currency, YearRow(0, currency))
+        return row, total
+
+    for budget in budgets:
+        for row in rows(budget.period_start.year, budget.currency):
+            _add(row, "budget", budget.value)
+    names = {COMMITTED: "committed", DISBURSED: "disbursed", SPENT: "spent"}
+    for transaction in transactions:
+        name = names.get(transaction.type)
+        if name is not None:
+            for row in rows(transaction.date.year, transaction.currency):
+                _add(row, name, transaction.value)
+    return Money(
+        budgets=budgets,
+        transactions=transactions,
+        years=[years[year][currency] for year in sorted(years) for currency in sorted(years[year])],
+        totals=[totals[currency] for currency in sorted(totals)],
+    )
