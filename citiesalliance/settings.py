@@ -180,7 +180,7 @@ else:
 # Public responses and aggregates cached under the publication version (publishing.cache and
 # publishing.version). The apps whose tables the public reads: a write to any of them changes
 # the version.
-PUBLIC_CONTENT_APPS = ["windows", "programmes", "jwp", "publishing"]
+PUBLIC_CONTENT_APPS = ["windows", "programmes", "jwp", "finances", "publishing"]
 PUBLIC_CACHE_ENABLED = env.bool("PUBLIC_CACHE_ENABLED", default=True)
 PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=6 * 60 * 60)
 PUBLIC_CACHE_MAX_BYTES = env.int("PUBLIC_CACHE_MAX_BYTES", default=4 * 1024 * 1024)
@@ -454,6 +454,13 @@ SPECTACULAR_SETTINGS = {
         "OutputKindEnum": "jwp.models.OutputKind",
         "InstrumentKindEnum": "windows.models.InstrumentKind",
         "ActivityLevelEnum": "programmes.models.ActivityLevel",
+        "BudgetTypeEnum": "programmes.iati_codes.BudgetType",
+        "BudgetStatusEnum": "programmes.iati_codes.BudgetStatus",
+        "TransactionTypeEnum": "programmes.iati_codes.TransactionType",
+        "FinanceTypeEnum": "programmes.iati_codes.FinanceType",
+        "FlowTypeEnum": "programmes.iati_codes.FlowType",
+        "AidTypeEnum": "programmes.iati_codes.AidType",
+        "TiedStatusEnum": "programmes.iati_codes.TiedStatus",
     },
 }
 # Anyone may read the API from a browser on another site; nothing else crosses origins.

@@ -11,6 +11,7 @@ import io
 import time
 import urllib.error
 import urllib.request
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -288,3 +289,15 @@ def test_a_streamed_download_is_kept_when_small_and_passed_through_when_large(
     big = anonymous.get("/api/v1/programmes/?format=csv")
     assert b"Streamed" in b"".join(big.streaming_content)
     assert cached_pages(redis_cache) == 1  # too large to keep
+
+
+def test_a_new_budget_reaches_the_cached_programme_page(redis_cache):
+    """The money tables carry the publication-version trigger: a cached page never shows
+    money that has changed since."""
+    programme = factories.ProgrammeFactory(published=True, budget=None, currency="")
+    anonymous = Client()
+    assert "No budget or transactions" in page_text(anonymous, programme.get_absolute_url())
+
+    factories.BudgetFactory(programme=programme, value=Decimal("777000"))
+
+    assert "USD 777,000" in page_text(anonymous, programme.get_absolute_url())
