@@ -9,12 +9,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
+from finances.api.views import JointWorkProgrammeViewSet, ProgrammeViewSet
 from iati.views import ActivitiesXMLView, OrganisationXMLView
 from jobs.api.views import ExportJobViewSet
-from jwp.api.views import JointWorkProgrammeViewSet, LessonViewSet, OutputViewSet
+from jwp.api.views import LessonViewSet, OutputViewSet
 from portal.api.changes import ChangesView
 from portal.api.stats import StatsView
-from programmes.api.views import CountryViewSet, OrganisationViewSet, ProgrammeViewSet
+from programmes.api.views import CountryViewSet, OrganisationViewSet
 from publishing.api.documents import DocumentViewSet
 from windows.api.views import InstrumentViewSet, ThemeViewSet, WindowViewSet
 

@@ -254,3 +254,40 @@ def test_a_programme_known_only_by_its_total_says_so(client):
     nothing = factories.ProgrammeFactory(published=True, budget=None, currency="")
     page = client.get(nothing.get_absolute_url()).content.decode()
     assert "No budget or transactions are recorded for it yet." in page
+
+
+def test_the_programme_and_jwp_details_nest_their_money(client):
+    programme = factories.ProgrammeFactory(published=True)
+    factories.BudgetFactory(programme=programme)
+    factories.TransactionFactory(
+        programme=programme,
+        value=Decimal("-25.50"),
+        provider_organisation=factories.OrganisationFactory(name="Donor", iati_ref="XM-1"),
+        receiver_name="A city",
+    )
+    jwp = factories.JointWorkProgrammeFactory(published=True)
+    factories.PlannedDisbursementFactory(programme=None, jwp=jwp, provider_name="Fund")
+
+    detail = client.get(f"/api/v1/programmes/{programme.slug}/").json()
+    assert detail["budgets"] == [
+        {
+            "period_start": "2015-01-01",
+            "period_end": "2015-12-31",
+            "type": "1",
+            "status": "1",
+            "value": "250000.00",
+            "currency": "USD",
+            "value_date": "2015-01-01",
+        }
+    ]
+    [transaction] = detail["transactions"]
+    assert transaction["value"] == "-25.50"
+    assert transaction["provider"] == {"name": "Donor", "ref": "XM-1"}
+    assert transaction["receiver"] == {"name": "A city", "ref": ""}
+    assert detail["planned_disbursements"] == []
+    listing = client.get("/api/v1/programmes/").json()["results"][0]
+    assert "budgets" not in listing  # lists stay light
+
+    jwp_detail = client.get(f"/api/v1/jwps/{jwp.slug}/").json()
+    assert jwp_detail["planned_disbursements"][0]["provider"]["name"] == "Fund"
+    assert jwp_detail["budgets"] == [] and jwp_detail["transactions"] == []

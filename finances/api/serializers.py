@@ -1,0 +1,95 @@
+"""The money rows as partners read them, nested in the programme and JWP details."""
+
+from rest_framework import serializers
+
+from ..models import Budget, PlannedDisbursement, Transaction
+
+
+class PartySerializer(serializers.Serializer):
+    """A provider or a receiver: its name and IATI reference (empty when not known)."""
+
+    name = serializers.CharField()
+    ref = serializers.CharField()
+
+
+class PartiesMixin(serializers.Serializer):
+    provider = serializers.SerializerMethodField()
+    receiver = serializers.SerializerMethodField()
+
+    def _party(self, row, role: str) -> dict:
+        name, ref = row.party(role)
+        return {"name": name, "ref": ref}
+
+    def get_provider(self, row) -> PartySerializer:
+        return self._party(row, "provider")
+
+    def get_receiver(self, row) -> PartySerializer:
+        return self._party(row, "receiver")
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Budget
+        fields = [
+            "period_start",
+            "period_end",
+            "type",
+            "status",
+            "value",
+            "currency",
+            "value_date",
+        ]
+
+
+class PlannedDisbursementSerializer(PartiesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = PlannedDisbursement
+        fields = [
+            "period_start",
+            "period_end",
+            "type",
+            "value",
+            "currency",
+            "value_date",
+            "provider",
+            "receiver",
+        ]
+
+
+class TransactionSerializer(PartiesMixin, serializers.ModelSerializer):
+    recipient_country = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "reference",
+            "type",
+            "date",
+            "value",
+            "currency",
+            "value_date",
+            "description",
+            "provider",
+            "receiver",
+            "sector_vocabulary",
+            "sector_code",
+            "recipient_country",
+            "finance_type",
+            "flow_type",
+            "aid_type",
+            "tied_status",
+            "humanitarian",
+        ]
+
+
+class MoneyFields(serializers.Serializer):
+    """The money of an activity, for a detail serializer: budgets, planned disbursements and
+    transactions, each in its own currency."""
+
+    budgets = BudgetSerializer(many=True, read_only=True)
+    planned_disbursements = PlannedDisbursementSerializer(
+        many=True, read_only=True, source="planneddisbursements"
+    )
+    transactions = TransactionSerializer(many=True, read_only=True)
+
+    MONEY_FIELDS = ["budgets", "planned_disbursements", "transactions"]
