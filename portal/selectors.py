@@ -188,3 +188,39 @@ def featured_jwps():
 
 def themes():
     return Theme.objects.order_by("order", "name")
+
+
+def money_charts(money) -> list:
+    """An activity's budget against disbursements and expenditure, year by year: one chart
+    per currency (amounts in different currencies are never drawn on one scale). A year's
+    negative sum (corrections larger than the spending) has no bar; the table shows it."""
+    charts = []
+    for total in money.totals:
+        rows = []
+        for row in money.years:
+            if row.currency != total.currency:
+                continue
+            for label, value in (
+                (_("%(year)s budget"), row.budget),
+                (_("%(year)s disbursed"), row.disbursed),
+                (_("%(year)s spent"), row.spent),
+            ):
+                if value is not None and value >= 0:
+                    rows.append((label % {"year": row.year}, value))
+        if rows:
+            charts.append(
+                bar_chart(
+                    id=f"money-{total.currency.lower()}",
+                    title=_("Budget and spending by year, in %(currency)s")
+                    % {"currency": total.currency},
+                    description=_(
+                        "For each year: the budget, then what was disbursed and spent, in "
+                        "%(currency)s."
+                    )
+                    % {"currency": total.currency},
+                    rows=rows,
+                    value_label=total.currency,
+                    label_heading=_("Year and measure"),
+                )
+            )
+    return charts

@@ -122,6 +122,7 @@ def programme_detail(request, slug):
     activities_by_level = {}
     for activity in programme.activities.all():
         activities_by_level.setdefault(activity.get_level_display(), []).append(activity)
+    money = money_selectors.activity_money(programme)
     parent = programme.parent
     if parent is not None and not parent.is_published:
         parent = None
@@ -135,7 +136,8 @@ def programme_detail(request, slug):
             "activities_by_level": activities_by_level,
             "outputs": programme.public_outputs,
             "lessons": programme.public_lessons,
-            "money": money_selectors.activity_money(programme),
+            "money": money,
+            "money_charts": selectors.money_charts(money),
             "preview": not programme.is_published,
             "structured_data": _structured_data(request, programme, partners_by_role),
         },

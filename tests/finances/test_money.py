@@ -242,6 +242,11 @@ def test_the_programme_page_sets_budgets_against_spending_per_year_and_currency(
     assert "EUR 40,000" in money and "USD 160,000" not in money
     assert "USD 30,000" in money and "USD -500" in money
     assert "The Donor → Jinja municipal council" in money
+    # One chart per currency, each bar labelled, with its data table.
+    assert money.count('role="img"') == 2
+    assert "Budget and spending by year, in USD" in money
+    assert "2015 budget: 120,000" in money and "2015 disbursed: 30,000" in money
+    assert "2015 spent" not in money.split("<table")[0]  # a negative year has no bar
     assert "not broken down by year" not in page  # the rows replace the old total
 
 
