@@ -9,7 +9,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
-from finances.api.views import JointWorkProgrammeViewSet, ProgrammeViewSet
+from finances.api.views import (
+    BudgetViewSet,
+    JointWorkProgrammeViewSet,
+    ProgrammeViewSet,
+    TransactionViewSet,
+)
 from iati.views import ActivitiesXMLView, OrganisationXMLView
 from jobs.api.views import ExportJobViewSet
 from jwp.api.views import LessonViewSet, OutputViewSet
@@ -61,6 +66,8 @@ router.register("jwps", JointWorkProgrammeViewSet, basename="jwp")
 router.register("outputs", OutputViewSet, basename="output")
 router.register("lessons", LessonViewSet, basename="lesson")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("budgets", BudgetViewSet, basename="budget")
+router.register("transactions", TransactionViewSet, basename="transaction")
 router.register("exports", ExportJobViewSet, basename="exportjob")
 
 api_v1 = [

@@ -183,6 +183,16 @@ class Parties(models.Model):
         abstract = True
 
     @property
+    def provider_party(self) -> dict:
+        name, ref = self.party("provider")
+        return {"name": name, "ref": ref}
+
+    @property
+    def receiver_party(self) -> dict:
+        name, ref = self.party("receiver")
+        return {"name": name, "ref": ref}
+
+    @property
     def party_names(self) -> tuple[str, str]:
         """(provider, receiver) as a page names them: the name, else the IATI reference."""
         return tuple(name or ref for name, ref in (self.party(role) for role in PARTIES))

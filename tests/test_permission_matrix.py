@@ -93,6 +93,10 @@ class World:
         if name == "iso2":
             return "UG"
         if name == "pk":
+            if route.startswith("api/v1/^budgets/"):
+                return str(self.objects["finances.budget"].pk)
+            if route.startswith("api/v1/^transactions/"):
+                return str(self.objects["finances.transaction"].pk)
             if "/totpdevice/" in route:
                 return str(self.objects["otp_totp.totpdevice"].pk)
             return str(self.export_pk)
@@ -206,6 +210,8 @@ def build_world(portfolio) -> World:
         "jobs.exportjob": export,
         "jobs.importjob": import_job,
         "jobs.publicfile": public_file,
+        "finances.budget": factories.BudgetFactory(programme=programme),
+        "finances.transaction": factories.TransactionFactory(programme=programme),
     }
     history = {
         label: obj.history.order_by("history_id").first().history_id
@@ -313,6 +319,9 @@ REFERENCE_API = methods(
     every(200), others=(401, 403, 405, 405, 405), delete=(401, 403, 403, 405, 405)
 )
 API_READ = methods(every(200))
+# Editors may add and change the rows (in the admin): the API refuses the method; delete is
+# the Publishers'.
+MONEY_API = REFERENCE_API
 WORKFLOW_LIST_API = methods(
     every(200),
     post=(401, 403, 400, 400, 400),
@@ -374,6 +383,11 @@ API = {
             "api/v1/^jwps/(?P<slug>[^/.]+)/$": REFERENCE_API,
             "api/v1/^lessons/$": REFERENCE_API,
             "api/v1/^lessons/(?P<slug>[^/.]+)/$": REFERENCE_API,
+            # Money rows: read-only lists and details for everyone.
+            "api/v1/^budgets/$": MONEY_API,
+            "api/v1/^budgets/(?P<pk>[^/.]+)/$": MONEY_API,
+            "api/v1/^transactions/$": MONEY_API,
+            "api/v1/^transactions/(?P<pk>[^/.]+)/$": MONEY_API,
             "api/v1/^documents/$": REFERENCE_API,
             "api/v1/^documents/(?P<slug>[^/.]+)/$": REFERENCE_API,
             **{

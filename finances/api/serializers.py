@@ -13,18 +13,8 @@ class PartySerializer(serializers.Serializer):
 
 
 class PartiesMixin(serializers.Serializer):
-    provider = serializers.SerializerMethodField()
-    receiver = serializers.SerializerMethodField()
-
-    def _party(self, row, role: str) -> dict:
-        name, ref = row.party(role)
-        return {"name": name, "ref": ref}
-
-    def get_provider(self, row) -> PartySerializer:
-        return self._party(row, "provider")
-
-    def get_receiver(self, row) -> PartySerializer:
-        return self._party(row, "receiver")
+    provider = PartySerializer(source="provider_party", read_only=True)
+    receiver = PartySerializer(source="receiver_party", read_only=True)
 
 
 class BudgetSerializer(serializers.ModelSerializer):
@@ -93,3 +83,20 @@ class MoneyFields(serializers.Serializer):
     transactions = TransactionSerializer(many=True, read_only=True)
 
     MONEY_FIELDS = ["budgets", "planned_disbursements", "transactions"]
+
+
+class ActivityLinks(serializers.Serializer):
+    """Which activity a row belongs to, for the lists: the slug of its programme or JWP."""
+
+    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    jwp = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+
+class BudgetListSerializer(ActivityLinks, BudgetSerializer):
+    class Meta(BudgetSerializer.Meta):
+        fields = ["programme", "jwp", *BudgetSerializer.Meta.fields]
+
+
+class TransactionListSerializer(ActivityLinks, TransactionSerializer):
+    class Meta(TransactionSerializer.Meta):
+        fields = ["programme", "jwp", *TransactionSerializer.Meta.fields]

@@ -7,12 +7,18 @@ from drf_spectacular.utils import extend_schema_serializer, extend_schema_view
 
 from jwp.api import serializers as jwp_serializers
 from jwp.api import views as jwp_views
+from jwp.models import JointWorkProgramme
 from programmes.api import serializers as programme_serializers
 from programmes.api import views as programme_views
+from programmes.models import Programme
+from publishing.api.views import PortfolioViewSet
 from publishing.api.workflow import staff_write_schemas
+from publishing.models import public_condition
+from publishing.preview import may_preview
 
+from ..filters import BudgetFilter, TransactionFilter
 from ..models import Budget, PlannedDisbursement, Transaction
-from .serializers import MoneyFields
+from .serializers import BudgetListSerializer, MoneyFields, TransactionListSerializer
 
 
 def money_prefetches() -> list[Prefetch]:
@@ -76,3 +82,55 @@ class JointWorkProgrammeViewSet(jwp_views.JointWorkProgrammeViewSet):
         if self.action == "list":
             return queryset
         return queryset.prefetch_related(*money_prefetches())
+
+
+def _public_rows(queryset):
+    """The rows of public activities: a programme or a JWP the public may see."""
+    return queryset.filter(
+        public_condition(Programme, "programme__") | public_condition(JointWorkProgramme, "jwp__")
+    )
+
+
+class MoneyRowViewSet(PortfolioViewSet):
+    """Rows of activities; the public sees those of public programmes and JWPs, staff who may
+    preview programmes see all."""
+
+    def activity_visible_rows(self, queryset):
+        if may_preview(self.request.user, Programme):
+            return queryset
+        return _public_rows(queryset)
+
+
+class BudgetViewSet(MoneyRowViewSet):
+    """Budgets of programmes and JWPs, one period (at most a year) each, in their own currency.
+    A revised budget of a period replaces its original; amounts in different currencies are
+    never added together."""
+
+    model = Budget
+    serializer_class = BudgetListSerializer
+    filterset_class = BudgetFilter
+    csv_filename = "budgets"
+
+    def get_queryset(self):
+        queryset = Budget.objects.select_related("programme", "jwp").order_by("period_start", "pk")
+        return self.activity_visible_rows(queryset)
+
+
+class TransactionViewSet(MoneyRowViewSet):
+    """Transactions of programmes and JWPs: commitments, disbursements, expenditure, incoming
+    funds; values may be negative (corrections), each in its own currency."""
+
+    model = Transaction
+    serializer_class = TransactionListSerializer
+    filterset_class = TransactionFilter
+    csv_filename = "transactions"
+
+    def get_queryset(self):
+        queryset = Transaction.objects.select_related(
+            "programme",
+            "jwp",
+            "provider_organisation",
+            "receiver_organisation",
+            "recipient_country",
+        ).order_by("date", "pk")
+        return self.activity_visible_rows(queryset)

@@ -296,3 +296,56 @@ def test_the_programme_and_jwp_details_nest_their_money(client):
     jwp_detail = client.get(f"/api/v1/jwps/{jwp.slug}/").json()
     assert jwp_detail["planned_disbursements"][0]["provider"]["name"] == "Fund"
     assert jwp_detail["budgets"] == [] and jwp_detail["transactions"] == []
+
+
+def test_budgets_and_transactions_lists_show_public_activities_only_with_strict_filters(client):
+    uganda = Country.objects.filter(iso2="UG").first() or factories.CountryFactory(
+        iso2="UG", iso3="UGA"
+    )
+    public = factories.ProgrammeFactory(published=True, slug="public-one")
+    public.countries.add(uganda)
+    draft = factories.ProgrammeFactory(slug="a-draft")
+    donor = factories.OrganisationFactory(slug="donor", iati_ref="XM-DAC-41122")
+    factories.TransactionFactory(programme=public, provider_organisation=donor)
+    factories.TransactionFactory(
+        programme=public, type="4", currency="EUR", date=datetime.date(2019, 3, 1)
+    )
+    factories.TransactionFactory(programme=draft)
+    factories.BudgetFactory(programme=public)
+    factories.BudgetFactory(programme=draft)
+
+    def titles(url):
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        return [
+            (row["programme"], row["type"], row["currency"]) for row in response.json()["results"]
+        ]
+
+    assert titles("/api/v1/transactions/") == [
+        ("public-one", "3", "USD"),
+        ("public-one", "4", "EUR"),
+    ]
+    assert titles("/api/v1/transactions/?type=4") == [("public-one", "4", "EUR")]
+    assert titles("/api/v1/transactions/?currency=USD&provider=XM-DAC-41122") == [
+        ("public-one", "3", "USD")
+    ]
+    assert titles("/api/v1/transactions/?date_after=2019-01-01&country=ug") == [
+        ("public-one", "4", "EUR")
+    ]
+    assert titles("/api/v1/budgets/") == [("public-one", "1", "USD")]
+
+    # A draft's slug is as unknown as one nobody uses; unknown parameters are named.
+    for url, parameter in (
+        ("/api/v1/transactions/?programme=a-draft", "programme"),
+        ("/api/v1/transactions/?programme=nobody", "programme"),
+        ("/api/v1/transactions/?type=99", "type"),
+        ("/api/v1/transactions/?amount=5", "amount"),
+        ("/api/v1/budgets/?period_after=yesterday", "period_after"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 400 and parameter in response.json()["errors"], url
+
+    csv = client.get("/api/v1/transactions/?format=csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = b"".join(csv.streaming_content).decode().splitlines()
+    assert len(lines) == 3 and "provider.name" in lines[0]
