@@ -12,11 +12,14 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from finances.models import Transaction
+from jwp.models import JointWorkProgramme
 from programmes.filters import START
+from programmes.iati_codes import TransactionType
 from programmes.models import Programme
 from publishing.cache import public_aggregate
 from publishing.facets import grouped_by_sets
-from publishing.models import published_condition
+from publishing.models import public_condition, published_condition
 
 # breakdown: (a relation of the programme whose link table is counted, or None, the key's path)
 BREAKDOWNS = {
@@ -85,6 +88,73 @@ def programme_stats() -> dict:
     return public_aggregate("programme-stats", _programme_stats)
 
 
+# What the money breakdowns add up: commitments, disbursements and expenditure.
+SPENDING = {
+    TransactionType.OUTGOING_COMMITMENT: "committed",
+    TransactionType.DISBURSEMENT: "disbursed",
+    TransactionType.EXPENDITURE: "spent",
+}
+# breakdown: (the path of its key, the owner the path goes through, or None for any)
+SPENDING_BREAKDOWNS = {
+    "year": [("year", None)],
+    "theme": [("programme__themes__slug", "programme"), ("jwp__themes__slug", "jwp")],
+    "country": [("programme__countries__iso2", "programme")],
+}
+
+
+def _spending() -> dict:
+    """Commitments, disbursements and expenditure of public programmes and JWPs by year, theme
+    and country, per currency (never added across currencies). A transaction of a programme
+    with two themes counts in each."""
+    public = Transaction.objects.filter(
+        public_condition(Programme, "programme__") | public_condition(JointWorkProgramme, "jwp__"),
+        type__in=list(SPENDING),
+    ).annotate(year=ExtractYear("date"))
+    result = {}
+    for name, paths in SPENDING_BREAKDOWNS.items():
+        groups: dict = {}
+        for path, owner in paths:
+            rows = public.filter(**{f"{owner}__isnull": False}) if owner else public
+            rows = (
+                rows.exclude(**{f"{path}__isnull": True})
+                .values(key=F(path), cur=F("currency"), kind=F("type"))
+                .annotate(total=Sum("value"))
+                .order_by()
+            )
+            for row in rows:
+                key = str(row["key"])
+                amounts = groups.setdefault(key, {})
+                amount = amounts.setdefault(
+                    row["cur"], {"currency": row["cur"], **dict.fromkeys(SPENDING.values())}
+                )
+                field = SPENDING[row["kind"]]
+                amount[field] = (amount[field] or 0) + row["total"]
+        result[name] = [
+            {
+                "key": key,
+                "amounts": [
+                    {
+                        name_: (
+                            f"{value:.2f}" if value is not None and name_ != "currency" else value
+                        )
+                        for name_, value in amount.items()
+                    }
+                    for _currency, amount in sorted(groups[key].items())
+                ],
+            }
+            for key in sorted(groups)
+        ]
+    return result
+
+
+def _as_text(amount: dict) -> dict:
+    """Sums as strings with two decimals, as the budgets are; None stays None (nothing)."""
+    return {
+        name: value if name == "currency" or value is None else f"{value:.2f}"
+        for name, value in amount.items()
+    }
+
+
 def _programme_stats() -> dict:
     together = _grouped_together(
         {name: path for name, (relation, path) in BREAKDOWNS.items() if relation is None}
@@ -106,6 +176,7 @@ def _programme_stats() -> dict:
             if budget is not None:
                 group["budgets"].append({"currency": currency, "total": f"{budget:.2f}"})
         result[name] = list(groups.values())
+    result["spending"] = _spending()
     return result
 
 
@@ -124,15 +195,41 @@ _group = inline_serializer(
 )
 
 
+_amount = inline_serializer(
+    "StatsSpendingAmount",
+    {
+        "currency": serializers.CharField(),
+        **{
+            name: serializers.DecimalField(20, 2, allow_null=True)
+            for name in ("committed", "disbursed", "spent")
+        },
+    },
+    many=True,
+)
+_spending_group = inline_serializer(
+    "StatsSpendingGroup", {"key": serializers.CharField(), "amounts": _amount}, many=True
+)
+
+
 class StatsView(APIView):
     """Counts and budget totals of published programmes by window, instrument, theme,
-    country, status and start year. A programme with several themes or countries counts
-    once in each; budgets are totalled per currency, as strings with two decimals."""
+    country, status and start year, and ``spending``: commitments, disbursements and
+    expenditure of public programmes and JWPs by year, theme and country. A programme with
+    several themes or countries counts once in each; amounts are totalled per currency, as
+    strings with two decimals."""
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
 
     @extend_schema(
-        responses=inline_serializer("Stats", dict.fromkeys(BREAKDOWNS, _group)),
+        responses=inline_serializer(
+            "Stats",
+            {
+                **dict.fromkeys(BREAKDOWNS, _group),
+                "spending": inline_serializer(
+                    "StatsSpending", dict.fromkeys(SPENDING_BREAKDOWNS, _spending_group)
+                ),
+            },
+        ),
     )
     def get(self, request, *args, **kwargs):
         if request.query_params.keys() - {"format"}:

@@ -349,3 +349,36 @@ def test_budgets_and_transactions_lists_show_public_activities_only_with_strict_
     assert csv["Content-Type"].startswith("text/csv")
     lines = b"".join(csv.streaming_content).decode().splitlines()
     assert len(lines) == 3 and "provider.name" in lines[0]
+
+
+def test_the_stats_add_spending_by_year_theme_and_country_per_currency(client):
+    uganda = Country.objects.filter(iso2="UG").first() or factories.CountryFactory(
+        iso2="UG", iso3="UGA"
+    )
+    gender = factories.ThemeFactory(slug="gender")
+    public = factories.ProgrammeFactory(published=True)
+    public.countries.add(uganda)
+    public.themes.add(gender)
+    draft = factories.ProgrammeFactory()
+    for value, kind, currency in (
+        ("100", "3", "USD"),
+        ("-20", "3", "USD"),
+        ("50", "4", "USD"),
+        ("70", "3", "EUR"),
+        ("999", "1", "USD"),  # incoming funds: not spending
+    ):
+        factories.TransactionFactory(
+            programme=public, value=Decimal(value), type=kind, currency=currency
+        )
+    factories.TransactionFactory(programme=draft, value=Decimal("5000"))
+    jwp = factories.JointWorkProgrammeFactory(published=True)
+    jwp.themes.add(gender)
+    factories.TransactionFactory(programme=None, jwp=jwp, value=Decimal("1"), type="2")
+
+    spending = client.get("/api/v1/stats/").json()["spending"]
+
+    usd = {"currency": "USD", "committed": None, "disbursed": "80.00", "spent": "50.00"}
+    eur = {"currency": "EUR", "committed": None, "disbursed": "70.00", "spent": None}
+    assert spending["country"] == [{"key": "UG", "amounts": [eur, usd]}]
+    assert spending["year"] == [{"key": "2015", "amounts": [eur, {**usd, "committed": "1.00"}]}]
+    assert spending["theme"] == [{"key": "gender", "amounts": [eur, {**usd, "committed": "1.00"}]}]
