@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from programmes.iati_codes import BudgetType, TransactionType
 
-from .models import Budget, Transaction
+from .models import Budget, PlannedDisbursement, Transaction
 
 # The transaction types a page sets against the budget.
 COMMITTED = TransactionType.OUTGOING_COMMITMENT
@@ -21,17 +21,26 @@ DISBURSED = TransactionType.DISBURSEMENT
 SPENT = TransactionType.EXPENDITURE
 
 
-def money_prefetches() -> list[Prefetch]:
-    """What ``activity_money`` reads, for an activity's detail query: two queries."""
-    return [
-        Prefetch("budgets", queryset=Budget.objects.order_by("period_start", "pk")),
-        Prefetch(
-            "transactions",
-            queryset=Transaction.objects.select_related(
-                "provider_organisation", "receiver_organisation"
-            ).order_by("date", "pk"),
-        ),
-    ]
+def transaction_rows() -> QuerySet:
+    """Transactions with what a page, the API and the IATI export read of each."""
+    return Transaction.objects.select_related(
+        "provider_organisation", "receiver_organisation", "recipient_country"
+    )
+
+
+def disbursement_rows() -> QuerySet:
+    return PlannedDisbursement.objects.select_related(
+        "provider_organisation", "receiver_organisation"
+    )
+
+
+def money_prefetches(*, disbursements: bool = False) -> list:
+    """An activity's money rows, for its detail query: budgets and transactions (what
+    ``activity_money`` reads), and the planned disbursements when asked."""
+    prefetches = ["budgets", Prefetch("transactions", queryset=transaction_rows())]
+    if disbursements:
+        prefetches.append(Prefetch("planneddisbursements", queryset=disbursement_rows()))
+    return prefetches
 
 
 def current_budgets(budgets) -> list[Budget]:

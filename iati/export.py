@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from finances import selectors as money_rows
 from finances.models import LONGEST_PERIOD, Budget
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind
 from programmes.models import Programme, ProgrammePartner, iati_problems_of
@@ -91,8 +92,8 @@ def jwps_for_export(queryset=None):
             to_attr="exported_lessons",
         ),
         "budgets",
-        Prefetch("planneddisbursements", queryset=money.disbursements_for_export()),
-        Prefetch("transactions", queryset=money.transactions_for_export()),
+        Prefetch("planneddisbursements", queryset=money_rows.disbursement_rows()),
+        Prefetch("transactions", queryset=money_rows.transaction_rows()),
     ).order_by("iati_identifier")
 
 
@@ -260,8 +261,8 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
                 _by_programme(queryset.filter(among("programme_id", ids)))
                 for queryset in (
                     Budget.objects.all(),
-                    money.disbursements_for_export(),
-                    money.transactions_for_export(),
+                    money_rows.disbursement_rows(),
+                    money_rows.transaction_rows(),
                 )
             )
         for row in chunk:

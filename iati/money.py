@@ -7,22 +7,7 @@ written only when the activity has none of its own: IATI allows one or the other
 (rules 6.6.2 and 3.6.2).
 """
 
-from django.db.models import QuerySet
 from lxml import etree
-
-from finances.models import PlannedDisbursement, Transaction
-
-
-def disbursements_for_export() -> QuerySet:
-    return PlannedDisbursement.objects.select_related(
-        "provider_organisation", "receiver_organisation"
-    )
-
-
-def transactions_for_export() -> QuerySet:
-    return Transaction.objects.select_related(
-        "provider_organisation", "receiver_organisation", "recipient_country"
-    )
 
 
 def _date(parent, tag: str, value) -> None:

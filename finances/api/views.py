@@ -2,7 +2,6 @@
 subclasses (programmes/ and jwp/ cannot name this app) and registered by citiesalliance/api.py.
 """
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_serializer, extend_schema_view
 
 from jwp.api import serializers as jwp_serializers
@@ -17,26 +16,9 @@ from publishing.models import public_condition
 from publishing.preview import may_preview
 
 from ..filters import BudgetFilter, TransactionFilter
-from ..models import Budget, PlannedDisbursement, Transaction
+from ..models import Budget, Transaction
+from ..selectors import money_prefetches, transaction_rows
 from .serializers import BudgetListSerializer, MoneyFields, TransactionListSerializer
-
-
-def money_prefetches() -> list[Prefetch]:
-    return [
-        Prefetch("budgets", queryset=Budget.objects.order_by("period_start", "type", "pk")),
-        Prefetch(
-            "planneddisbursements",
-            queryset=PlannedDisbursement.objects.select_related(
-                "provider_organisation", "receiver_organisation"
-            ),
-        ),
-        Prefetch(
-            "transactions",
-            queryset=Transaction.objects.select_related(
-                "provider_organisation", "receiver_organisation", "recipient_country"
-            ),
-        ),
-    ]
 
 
 # The detail partners get; the component keeps its name in the OpenAPI description.
@@ -70,7 +52,7 @@ class ProgrammeViewSet(programme_views.ProgrammeViewSet):
         queryset = super().get_queryset()
         if self.action == "list":
             return queryset
-        return queryset.prefetch_related(*money_prefetches())
+        return queryset.prefetch_related(*money_prefetches(disbursements=True))
 
 
 class JointWorkProgrammeViewSet(jwp_views.JointWorkProgrammeViewSet):
@@ -81,7 +63,7 @@ class JointWorkProgrammeViewSet(jwp_views.JointWorkProgrammeViewSet):
         queryset = super().get_queryset()
         if self.action == "list":
             return queryset
-        return queryset.prefetch_related(*money_prefetches())
+        return queryset.prefetch_related(*money_prefetches(disbursements=True))
 
 
 def _public_rows(queryset):
@@ -126,11 +108,5 @@ class TransactionViewSet(MoneyRowViewSet):
     csv_filename = "transactions"
 
     def get_queryset(self):
-        queryset = Transaction.objects.select_related(
-            "programme",
-            "jwp",
-            "provider_organisation",
-            "receiver_organisation",
-            "recipient_country",
-        ).order_by("date", "pk")
+        queryset = transaction_rows().select_related("programme", "jwp").order_by("date", "pk")
         return self.activity_visible_rows(queryset)
