@@ -10,7 +10,10 @@ the password alone never carries a Publisher's rights.
 Editors may set up two-factor too; the login then asks them for a code as well.
 """
 
+import functools
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -34,6 +37,7 @@ def requires_verification(user) -> bool:
     )
 
 
+@functools.cache
 def _exempt_paths() -> tuple[str, ...]:
     """The login and the set-up pages (and logout) an unverified session may use."""
     return (
@@ -64,8 +68,6 @@ class StaffVerificationMiddleware:
         return self.get_response(request)
 
     def _to_second_factor(self, request, user):
-        from django.contrib import messages
-
         if not user_has_device(user):
             messages.warning(
                 request,
