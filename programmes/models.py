@@ -462,6 +462,67 @@ class Programme(Publishable):
                 ancestor = ancestor.parent
 
 
+def _money_ordering_indexes(column: str) -> list[OrderingIndex]:
+    """The list's ordering by ``column`` in one currency, either way: the programmes that have
+    the amount read in order, ties by id in the same direction. They serve the ranges
+    (``budget_min``, ...) index-only too."""
+    return [
+        OrderingIndex(
+            "currency",
+            F(column).asc(nulls_last=True),
+            "programme",
+            name=f"programme_money_{column}_idx",
+        ),
+        OrderingIndex(
+            "currency",
+            F(column).desc(nulls_last=True),
+            F("programme").desc(),
+            name=f"programme_money_{column}_desc",
+        ),
+    ]
+
+
+class ProgrammeMoney(models.Model):
+    """A programme's money in one currency, as the programme list sorts and filters it
+    (``programmes.filters``): its budget as its page shows it (the latest revision of each
+    budget period, summed; or the single total when it has no budget by period) and what it
+    spent (disbursements and expenditure). One row per currency it has money in; amounts in
+    different currencies are never added.
+
+    Kept by the database, not by this app: triggers that ``finances`` installs on the budget,
+    transaction and programme tables rewrite a programme's rows in the statement that changes
+    its money, whatever writes (finances/totals.py). Nothing else writes here."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        # The triggers remove a deleted programme's rows; Django need not collect them.
+        on_delete=models.DO_NOTHING,
+        related_name="money",
+        editable=False,
+        db_index=False,  # the unique constraint's index starts with it
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    budget = models.DecimalField(_("budget"), max_digits=20, decimal_places=2, null=True)
+    spent = models.DecimalField(
+        _("disbursed and spent"), max_digits=20, decimal_places=2, null=True
+    )
+
+    class Meta:
+        ordering = ["currency"]
+        verbose_name = _("programme money")
+        verbose_name_plural = _("programme money")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "currency"], name="programme_money_one_row_per_currency"
+            )
+        ]
+        indexes = [*_money_ordering_indexes("budget"), *_money_ordering_indexes("spent")]
+
+    def __str__(self):
+        return f"{self.programme_id} {self.currency}: {self.budget} / {self.spent}"
+
+
 def iati_problems_of(*, text, has_partner, dates, has_country, sector_codes) -> list[str]:
     """The rules of an exportable programme, on plain facts: ``Programme.iati_problems()`` and
     the IATI export (which reads rows, not model instances) both apply them."""
