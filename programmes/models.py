@@ -305,8 +305,8 @@ class Programme(Publishable):
         verbose_name_plural = _("programmes")
         permissions = [("publish_programme", _("Can publish, unpublish and send back programmes"))]
         # One index per ordering of the lists (programmes.filters.ProgrammeOrdering: empty
-        # values last either way, ties by id in the same direction), and per filter that is
-        # not a foreign key already.
+        # values last either way, ties by id in the same direction; budget and spending are
+        # ProgrammeMoney's), and per filter that is not a foreign key already.
         indexes = [
             # With the public condition: a deep page of the default list walks this index
             # alone (publishing.paging).
@@ -314,10 +314,6 @@ class Programme(Publishable):
                 fields=["title", "id"],
                 include=["status", "published_at"],
                 name="programme_title_idx",
-            ),
-            OrderingIndex(F("budget").asc(nulls_last=True), "id", name="programme_budget_idx"),
-            OrderingIndex(
-                F("budget").desc(nulls_last=True), F("id").desc(), name="programme_budget_desc_idx"
             ),
             OrderingIndex(
                 Coalesce("actual_start", "planned_start").asc(nulls_last=True),

@@ -11,7 +11,7 @@ from publishing.csv import csv_lines
 from publishing.paging import ListPaginator
 
 from . import rows, selectors
-from .filters import ProgrammeFilter
+from .filters import ProgrammeFilter, money_currency
 from .models import Country
 
 PAGE_SIZE = 20
@@ -30,7 +30,14 @@ LABELS = {
     "organisation": gettext_lazy("Partner"),
     "year": gettext_lazy("Start year"),
     "ordering": gettext_lazy("Sort by"),
+    "currency": gettext_lazy("Currency"),
+    "budget_min": gettext_lazy("Budget from"),
+    "budget_max": gettext_lazy("Budget up to"),
+    "spent_min": gettext_lazy("Disbursed and spent from"),
+    "spent_max": gettext_lazy("Disbursed and spent up to"),
 }
+# The money form of the list: the currency, then the ranges in it.
+MONEY_PARAMETERS = ("currency", "budget_min", "budget_max", "spent_min", "spent_max")
 
 
 def site_filters(query: QueryDict) -> QueryDict:
@@ -76,7 +83,7 @@ def _selected(data: QueryDict) -> dict[str, list[str]]:
 
 def programme_list(request):
     data = _usable_filters(request)
-    queryset = selectors.programme_list(filters=data)
+    queryset = selectors.with_money(selectors.programme_list(filters=data))
     page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     facets = selectors.programme_facets(filters=data, selected=_selected(data))
     context = {
@@ -85,7 +92,13 @@ def programme_list(request):
         "facet_labels": LABELS,
         "sorts": [(key, label) for key, (label, _ordering) in selectors.SORTS.items()],
         "query": data.get("search", ""),
-        "is_filtered": any(name != "ordering" for name in data),
+        "is_filtered": any(name not in ProgrammeFilter.not_narrowing for name in data),
+        "money": {
+            "parameters": MONEY_PARAMETERS,
+            "currency": money_currency(data),
+            "currencies": selectors.money_currencies(also=money_currency(data)),
+            **{name: data.get(name, "") for name in MONEY_PARAMETERS[1:]},
+        },
     }
     return render(request, "programmes/programme_list.html", context)
 
