@@ -9,9 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
+from jwp.models import JointWorkProgramme
 from programmes.iati_codes import BudgetType, TransactionType
+from programmes.models import Programme
+from publishing.models import public_condition
 
 from .models import Budget, PlannedDisbursement, Transaction
 
@@ -108,3 +112,91 @@ def activity_money(activity) -> Money:
         years=[years[year][currency] for year in sorted(years) for currency in sorted(years[year])],
         totals=[totals[currency] for currency in sorted(totals)],
     )
+
+
+# -- spending of the public portfolio ------------------------------------------------------------
+
+# What the portfolio's spending figures add up, each type under its name.
+SPENDING = {COMMITTED: "committed", DISBURSED: "disbursed", SPENT: "spent"}
+# breakdown: [(the key's path, its label's path, the activity the path goes through or None)]
+SPENDING_BREAKDOWNS = {
+    "year": [("year", None, None)],
+    "theme": [
+        ("programme__themes__slug", "programme__themes__name", "programme"),
+        ("jwp__themes__slug", "jwp__themes__name", "jwp"),
+    ],
+    "country": [("programme__countries__iso2", "programme__countries__name", "programme")],
+}
+
+
+@dataclass
+class Spending:
+    """What public activities committed, disbursed and spent under one key (a year, a theme's
+    slug, a country's ISO code), in one currency. None: nothing recorded."""
+
+    key: str
+    label: str
+    currency: str
+    committed: Decimal | None = None
+    disbursed: Decimal | None = None
+    spent: Decimal | None = None
+
+    @property
+    def amounts(self) -> list[tuple[str, Decimal | None]]:
+        return [(name, getattr(self, name)) for name in SPENDING.values()]
+
+
+def public_transactions() -> QuerySet:
+    """Transactions of public programmes and JWPs (an unpublished activity's never count)."""
+    return Transaction.objects.filter(
+        public_condition(Programme, "programme__") | public_condition(JointWorkProgramme, "jwp__")
+    )
+
+
+def spending(*, by: str, theme=None, country=None) -> list[Spending]:
+    """Commitments, disbursements and expenditure of public programmes and JWPs by ``by``
+    (``year``, ``theme`` or ``country``), per currency, never added across currencies;
+    of the activities of ``theme`` or (programmes only: JWPs have no countries) of
+    ``country`` when given. A transaction of a programme in two themes counts in each. One
+    aggregate query per path of the breakdown, whatever the number of rows; sorted by key,
+    then currency."""
+    rows = public_transactions().filter(type__in=list(SPENDING))
+    owners = {"programme", "jwp"}
+    if theme is not None:
+        rows = rows.filter(
+            Q(
+                programme__in=Programme.themes.through.objects.filter(theme=theme).values(
+                    "programme"
+                )
+            )
+            | Q(
+                jwp__in=JointWorkProgramme.themes.through.objects.filter(theme=theme).values(
+                    "jointworkprogramme"
+                )
+            )
+        )
+    if country is not None:
+        links = Programme.countries.through.objects.filter(country=country)
+        rows = rows.filter(programme__in=links.values("programme"))
+        owners = {"programme"}
+    groups: dict[tuple, Spending] = {}
+    for path, label_path, owner in SPENDING_BREAKDOWNS[by]:
+        if owner is not None and owner not in owners:
+            continue
+        scoped = rows.filter(**{f"{owner}__isnull": False}) if owner else rows
+        if path == "year":
+            scoped = scoped.annotate(year=ExtractYear("date"))
+        labels = {"label": F(label_path)} if label_path else {}
+        totals = (
+            scoped.exclude(**{f"{path}__isnull": True})
+            .values(key=F(path), cur=F("currency"), kind=F("type"), **labels)
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for row in totals:
+            key = str(row["key"])
+            group = groups.setdefault(
+                (key, row["cur"]), Spending(key, str(row.get("label", key)), row["cur"])
+            )
+            _add(group, SPENDING[row["kind"]], row["total"])
+    return [groups[key] for key in sorted(groups)]

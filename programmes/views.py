@@ -1,8 +1,9 @@
-"""Public pages of programmes and countries. Views stay thin: selectors do the reading."""
+"""Public pages of programmes and countries (a country's own page is portal's: it shows
+money). Views stay thin: selectors do the reading."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,10 +13,8 @@ from publishing.paging import ListPaginator
 
 from . import rows, selectors
 from .filters import ProgrammeFilter, money_currency
-from .models import Country
 
 PAGE_SIZE = 20
-CARDS = 12  # programmes shown on a country page, before the link to all of them
 
 # The site's own words for three parameters of the vocabulary.
 SITE_NAMES = {"q": "search", "sort": "ordering", "partner": "organisation"}
@@ -128,19 +127,3 @@ def programme_export_csv(request):
 
 def country_list(request):
     return render(request, "programmes/country_list.html", {"countries": selectors.country_list()})
-
-
-def country_detail(request, iso2):
-    try:
-        country = selectors.country_detail(iso2=iso2)
-    except Country.DoesNotExist:
-        raise Http404(_("No such country.")) from None
-    programmes = selectors.programmes_of(countries=country)
-    total = programmes.count()
-    if not total and not country.cities.all():
-        raise Http404(_("No published programme in this country."))
-    return render(
-        request,
-        "programmes/country_detail.html",
-        {"country": country, "programmes": programmes[:CARDS], "total": total},
-    )
