@@ -39,7 +39,10 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class ActivityRow(TimeStampedModel):
-    """A row of one activity: a programme or a JWP, never both, never neither."""
+    """A row of one activity: a programme or a JWP, never both, never neither. It is public
+    when its activity is (``publishing.models.public_condition``)."""
+
+    public_owners = ("programme", "jwp")
 
     programme = models.ForeignKey(
         Programme,

@@ -148,9 +148,7 @@ class Spending:
 
 def public_transactions() -> QuerySet:
     """Transactions of public programmes and JWPs (an unpublished activity's never count)."""
-    return Transaction.objects.filter(
-        public_condition(Programme, "programme__") | public_condition(JointWorkProgramme, "jwp__")
-    )
+    return Transaction.objects.filter(public_condition(Transaction))
 
 
 def spending(*, by: str, theme=None, country=None) -> list[Spending]:
