@@ -17,7 +17,8 @@ transaction (a revision being proposed, then rolled back, rolls them back too).
 What is counted is the rule of ``finances.selectors``, in SQL: of the budgets of one period
 and currency, a revised one replaces the original, and of two of one type the later value
 date counts (then the later row); a programme with no budget row keeps its single total;
-spending is disbursements and expenditure. Sums per currency, never across currencies.
+commitments, disbursements and expenditure are summed each on its own, and ``spent`` is
+disbursements and expenditure. Sums per currency, never across currencies.
 
 On PostgreSQL one statement-level trigger per table and operation reads the rows the
 statement changed (its transition tables) and rewrites the totals of their programmes once,
@@ -39,7 +40,6 @@ from programmes.models import Programme, ProgrammeMoney
 
 from .models import Budget, Transaction
 
-SPENT = (TransactionType.DISBURSEMENT, TransactionType.EXPENDITURE)
 PREFIX = "finances_programme_money"
 
 
@@ -50,14 +50,17 @@ def _names() -> dict[str, str]:
         "budget": Budget._meta.db_table,
         "transaction": Transaction._meta.db_table,
         "revised": BudgetType.REVISED.value,
-        "spent": ", ".join(f"'{code.value}'" for code in SPENT),
+        "committed": TransactionType.OUTGOING_COMMITMENT.value,
+        "disbursed": TransactionType.DISBURSEMENT.value,
+        "expended": TransactionType.EXPENDITURE.value,
     }
 
 
 def totals_sql(among: str) -> str:
-    """``SELECT programme_id, currency, budget, spent`` of the programmes whose id is
-    ``among`` (an SQL condition on an id, such as ``= ANY(ids)``), one row per currency with
-    money. Plain SQL both databases run (no CTE: SQLite allows none in a trigger)."""
+    """``SELECT programme_id, currency, budget, committed, disbursed, expended, spent`` of the
+    programmes whose id is ``among`` (an SQL condition on an id, such as ``= ANY(ids)``), one
+    row per currency with money. Plain SQL both databases run (no CTE: SQLite allows none in a
+    trigger)."""
     n = _names()
 
     def rank(row: str) -> str:
@@ -69,9 +72,18 @@ def totals_sql(among: str) -> str:
         "(later.value_date > b.value_date "
         "OR (later.value_date = b.value_date AND later.id > b.id))))"
     )
+    none = "CAST(NULL AS NUMERIC)"
+
+    def of_type(*codes: str) -> str:
+        listed = ", ".join(f"'{code}'" for code in codes)
+        return f"CASE WHEN t.type IN ({listed}) THEN t.value END"
+
     return f"""
-    SELECT programme_id, currency, SUM(budget), SUM(spent) FROM (
-        SELECT b.programme_id, b.currency, b.value AS budget, CAST(NULL AS NUMERIC) AS spent
+    SELECT programme_id, currency, SUM(budget), SUM(committed), SUM(disbursed), SUM(expended),
+        SUM(spent)
+    FROM (
+        SELECT b.programme_id, b.currency, b.value AS budget, {none} AS committed,
+            {none} AS disbursed, {none} AS expended, {none} AS spent
         FROM {n["budget"]} b
         WHERE b.programme_id {among} AND NOT EXISTS (
             SELECT 1 FROM {n["budget"]} later
@@ -79,14 +91,17 @@ def totals_sql(among: str) -> str:
                 AND later.period_start = b.period_start AND later.period_end = b.period_end
                 AND {replaces})
         UNION ALL
-        SELECT p.id, p.currency, p.budget, CAST(NULL AS NUMERIC)
+        SELECT p.id, p.currency, p.budget, {none}, {none}, {none}, {none}
         FROM {n["programme"]} p
         WHERE p.id {among} AND p.budget IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM {n["budget"]} b WHERE b.programme_id = p.id)
         UNION ALL
-        SELECT t.programme_id, t.currency, CAST(NULL AS NUMERIC), t.value
+        SELECT t.programme_id, t.currency, {none}, {of_type(n["committed"])},
+            {of_type(n["disbursed"])}, {of_type(n["expended"])},
+            {of_type(n["disbursed"], n["expended"])}
         FROM {n["transaction"]} t
-        WHERE t.programme_id {among} AND t.type IN ({n["spent"]})
+        WHERE t.programme_id {among}
+            AND t.type IN ('{n["committed"]}', '{n["disbursed"]}', '{n["expended"]}')
     ) AS amounts
     GROUP BY programme_id, currency"""
 
@@ -95,7 +110,8 @@ def _rewrite_sql(among: str) -> list[str]:
     names = _names()
     return [
         f"DELETE FROM {names['money']} WHERE programme_id {among}",
-        f"INSERT INTO {names['money']} (programme_id, currency, budget, spent) "
+        f"INSERT INTO {names['money']} "
+        "(programme_id, currency, budget, committed, disbursed, expended, spent) "
         + totals_sql(among),
     ]
 

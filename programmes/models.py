@@ -482,8 +482,9 @@ class ProgrammeMoney(models.Model):
     """A programme's money in one currency, as the programme list sorts and filters it
     (``programmes.filters``): its budget as its page shows it (the latest revision of each
     budget period, summed; or the single total when it has no budget by period) and what it
-    spent (disbursements and expenditure). One row per currency it has money in; amounts in
-    different currencies are never added.
+    spent (``spent``: disbursements and expenditure); with its commitments, disbursements and
+    expenditure each, which the portfolio's spending by theme and country adds up. One row
+    per currency it has money in; amounts in different currencies are never added.
 
     Kept by the database, not by this app: triggers that ``finances`` installs on the budget,
     transaction and programme tables rewrite a programme's rows in the statement that changes
@@ -500,6 +501,9 @@ class ProgrammeMoney(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3)
     budget = models.DecimalField(_("budget"), max_digits=20, decimal_places=2, null=True)
+    committed = models.DecimalField(_("committed"), max_digits=20, decimal_places=2, null=True)
+    disbursed = models.DecimalField(_("disbursed"), max_digits=20, decimal_places=2, null=True)
+    expended = models.DecimalField(_("expended"), max_digits=20, decimal_places=2, null=True)
     spent = models.DecimalField(
         _("disbursed and spent"), max_digits=20, decimal_places=2, null=True
     )
