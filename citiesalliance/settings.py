@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "windows",
     "programmes",
     "jwp",
+    "classifications",
     "finances",
     "portal",
     "iati",
@@ -180,7 +181,14 @@ else:
 # Public responses and aggregates cached under the publication version (publishing.cache and
 # publishing.version). The apps whose tables the public reads: a write to any of them changes
 # the version.
-PUBLIC_CONTENT_APPS = ["windows", "programmes", "jwp", "finances", "publishing"]
+PUBLIC_CONTENT_APPS = [
+    "windows",
+    "programmes",
+    "jwp",
+    "classifications",
+    "finances",
+    "publishing",
+]
 PUBLIC_CACHE_ENABLED = env.bool("PUBLIC_CACHE_ENABLED", default=True)
 PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=6 * 60 * 60)
 PUBLIC_CACHE_MAX_BYTES = env.int("PUBLIC_CACHE_MAX_BYTES", default=4 * 1024 * 1024)

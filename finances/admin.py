@@ -2,16 +2,16 @@
 transactions as inlines of the programme and the JWP. They change with their activity, so a
 change to a published one becomes part of its revision (publishing.admin.PublishableAdmin).
 
-The activity admins are declared here as subclasses with these inlines: programmes/ and jwp/
-cannot name this app (the arrows point down). jwp's is registered here; the programme's by
+The activity admins are declared here as subclasses (of classifications' ones, which add the
+sectors, policy markers and contacts) with these inlines: programmes/ and jwp/ cannot name this
+app (the arrows point down). jwp's is registered here; the programme's by
 jobs/admin.py, which adds the bulk import and the export actions.
 """
 
 from django.contrib import admin
 
-from jwp import admin as jwp_admin
+from classifications import admin as classifications_admin
 from jwp.models import JointWorkProgramme
-from programmes import admin as programme_admin
 
 from .models import Budget, PlannedDisbursement, Transaction
 
@@ -57,10 +57,10 @@ class TransactionInline(admin.StackedInline):
 MONEY_INLINES = [BudgetInline, PlannedDisbursementInline, TransactionInline]
 
 
-class ProgrammeAdmin(programme_admin.ProgrammeAdmin):
-    inlines = [*programme_admin.ProgrammeAdmin.inlines, *MONEY_INLINES]
+class ProgrammeAdmin(classifications_admin.ProgrammeAdmin):
+    inlines = [*classifications_admin.ProgrammeAdmin.inlines, *MONEY_INLINES]
 
 
 @admin.register(JointWorkProgramme)
-class JointWorkProgrammeAdmin(jwp_admin.JointWorkProgrammeAdmin):
-    inlines = [*jwp_admin.JointWorkProgrammeAdmin.inlines, *MONEY_INLINES]
+class JointWorkProgrammeAdmin(classifications_admin.JointWorkProgrammeAdmin):
+    inlines = [*classifications_admin.JointWorkProgrammeAdmin.inlines, *MONEY_INLINES]

@@ -12,7 +12,7 @@ from django.db import transaction
 from publishing.models import PublicationStatus
 from publishing.services import content_delete, content_save, require_permission, split_fields
 
-from .models import Organisation, Programme, ProgrammePartner
+from .models import ActivityClassifications, Organisation, Programme, ProgrammePartner
 
 PROGRAMME_FIELDS = frozenset(
     {
@@ -31,6 +31,7 @@ PROGRAMME_FIELDS = frozenset(
         "currency",
         "parent",
         "notes",
+        *ActivityClassifications.FIELDS,
     }
 )
 PROGRAMME_M2M_FIELDS = frozenset({"themes", "countries", "cities"})
