@@ -469,6 +469,12 @@ SPECTACULAR_SETTINGS = {
         "FlowTypeEnum": "programmes.iati_codes.FlowType",
         "AidTypeEnum": "programmes.iati_codes.AidType",
         "TiedStatusEnum": "programmes.iati_codes.TiedStatus",
+        "SectorVocabularyEnum": "programmes.iati_codes.SectorVocabulary",
+        "PolicyMarkerVocabularyEnum": "programmes.iati_codes.PolicyMarkerVocabulary",
+        "PolicySignificanceEnum": "programmes.iati_codes.PolicySignificance",
+        "ActivityScopeEnum": "programmes.iati_codes.ActivityScope",
+        "CollaborationTypeEnum": "programmes.iati_codes.CollaborationType",
+        "ContactTypeEnum": "programmes.iati_codes.ContactType",
     },
 }
 # Anyone may read the API from a browser on another site; nothing else crosses origins.

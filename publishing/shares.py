@@ -35,7 +35,7 @@ def share_errors(items: Iterable[tuple[Hashable, Decimal | None]], *, label) -> 
             if given and given[0] != HUNDRED:
                 errors.append(
                     _("%(what)s: a single one is 100 %% or left empty, not %(share)s %%.")
-                    % {"what": label(key), "share": given[0]}
+                    % {"what": label(key), "share": _plain(given[0])}
                 )
             continue
         if given and len(given) < len(shares):
@@ -46,9 +46,14 @@ def share_errors(items: Iterable[tuple[Hashable, Decimal | None]], *, label) -> 
         elif given and sum(given) != HUNDRED:
             errors.append(
                 _("%(what)s: the percentages add up to %(total)s %%, not 100 %%.")
-                % {"what": label(key), "total": sum(given)}
+                % {"what": label(key), "total": _plain(sum(given))}
             )
     return errors
+
+
+def _plain(value: Decimal) -> str:
+    """110, 99.5: a percentage as people write it."""
+    return f"{value.normalize():f}"
 
 
 def incomplete_groups(items: Iterable[tuple[Hashable, Decimal | None]]) -> list:
