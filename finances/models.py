@@ -26,6 +26,7 @@ from programmes.iati_codes import (
     Currency,
     FinanceType,
     FlowType,
+    SectorVocabulary,
     TiedStatus,
     TransactionType,
 )
@@ -232,7 +233,9 @@ class Transaction(ActivityRow, Amount, Parties):
     type = models.CharField(_("type"), max_length=2, choices=TransactionType.choices)
     date = models.DateField(_("date"), db_index=True)
     description = models.TextField(_("description"), blank=True)
-    sector_vocabulary = models.CharField(_("sector vocabulary"), max_length=3, blank=True)
+    sector_vocabulary = models.CharField(
+        _("sector vocabulary"), max_length=3, choices=SectorVocabulary.choices, blank=True
+    )
     sector_code = models.CharField(_("sector code"), max_length=20, blank=True)
     recipient_country = models.ForeignKey(
         Country,

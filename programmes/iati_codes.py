@@ -258,6 +258,26 @@ class TransactionType(models.TextChoices):
     INCOMING_PLEDGE = "13", _("Incoming Pledge")
 
 
+class SectorVocabulary(models.TextChoices):
+    DAC_5 = "1", _("OECD DAC CRS Purpose Codes (5 digit)")
+    DAC_3 = "2", _("OECD DAC CRS Purpose Codes (3 digit)")
+    COFOG = "3", _("Classification of the Functions of Government (UN)")
+    NACE = "4", _("Statistical classification of economic activities in the European Community")
+    NTEE = "5", _("National Taxonomy for Exempt Entities (USA)")
+    AIDDATA = "6", _("AidData")
+    SDG_GOAL = "7", _("SDG Goal")
+    SDG_TARGET = "8", _("SDG Target")
+    SDG_INDICATOR = "9", _("SDG Indicator")
+    HUMANITARIAN_CLUSTERS = (
+        "10",
+        _("Humanitarian Global Clusters (Inter-Agency Standing Committee)"),
+    )
+    NAICS = "11", _("North American Industry Classification System (NAICS)")
+    UN_SYSTEM_FUNCTION = "12", _("UN System Function")
+    REPORTING_ORGANISATION_2 = "98", _("Reporting Organisation 2")
+    REPORTING_ORGANISATION = "99", _("Reporting Organisation")
+
+
 class BudgetType(models.TextChoices):
     ORIGINAL = "1", _("Original")
     REVISED = "2", _("Revised")

@@ -31,6 +31,7 @@ def active_codes(name: str) -> set[str]:
         "TiedStatus",
         "FinanceType",
         "AidType",
+        "SectorVocabulary",
     ],
 )
 def test_choices_match_the_active_codelist(name):
