@@ -48,7 +48,9 @@ from .widgets import ChoiceWidget, NaturalKeyWidget
 
 
 class ActivityWidget(widgets.Widget):
-    """A programme or a JWP by its IATI identifier (each is unique within its own kind)."""
+    """A programme or a JWP by its IATI identifier (each is unique within its own kind). Its
+    row stays locked until the import's transaction ends: nobody publishes it between the
+    review check of a row and its save."""
 
     def __init__(self):
         super().__init__()
@@ -60,8 +62,8 @@ class ActivityWidget(widgets.Widget):
             return None
         if identifier not in self._found:
             found = [
-                *Programme.objects.filter(iati_identifier=identifier),
-                *JointWorkProgramme.objects.filter(iati_identifier=identifier),
+                *Programme.objects.select_for_update().filter(iati_identifier=identifier),
+                *JointWorkProgramme.objects.select_for_update().filter(iati_identifier=identifier),
             ]
             if not found:
                 raise ValueError(
