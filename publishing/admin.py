@@ -292,8 +292,12 @@ class OwnedRowAdmin(HistoryAdmin):
     def content_owner(self, obj):
         return getattr(obj, self.owner_field, None)
 
+    def form_owner(self, cleaned_data):
+        """The owner a form's data names (the row is not built from it yet)."""
+        return cleaned_data.get(self.owner_field)
+
     def _owner_needs_review(self, request, obj) -> bool:
-        owner = getattr(obj, self.owner_field, None) if obj is not None else None
+        owner = self.content_owner(obj) if obj is not None else None
         return owner is not None and services.needs_review(obj=owner, user=request.user)
 
     def has_change_permission(self, request, obj=None):
@@ -308,12 +312,12 @@ class OwnedRowAdmin(HistoryAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
-        owner_field = self.owner_field
+        form_owner = self.form_owner
 
         class OwnerChecked(form_class):
             def clean(self):
                 cleaned = super().clean()
-                owner = cleaned.get(owner_field)
+                owner = form_owner(cleaned)
                 if owner is not None and services.needs_review(obj=owner, user=request.user):
                     raise ValidationError(
                         _(

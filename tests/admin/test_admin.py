@@ -16,7 +16,7 @@ from tests.builders import NO_ACTIVITY_ROWS, NO_COUNTRY_ROWS
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"publishing", "windows", "programmes", "jwp"}
+OUR_APPS = {"publishing", "windows", "programmes", "jwp", "finances"}
 FACTORY_FOR = {
     "document": factories.DocumentFactory,
     "fundingwindow": factories.FundingWindowFactory,
@@ -35,6 +35,7 @@ FACTORY_FOR = {
     "output": factories.OutputFactory,
     "lesson": factories.LessonFactory,
     "revision": factories.RevisionFactory,
+    "transaction": factories.TransactionFactory,
 }
 # Revisions come from edits of published items, never from an add form.
 NO_ADD_PAGE = {"revision"}
