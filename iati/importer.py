@@ -27,31 +27,46 @@ IATI                                           programme
 ``activity-date`` type 1, 2, 3, 4              ``planned_start``, ``actual_start``,
                                                ``planned_end``, ``actual_end`` (absent: empty);
                                                an end before its start is an error
-``recipient-country/@code``                    ``countries``: existing countries only, unknown
-                                               codes are warnings; percentages are ignored
-``sector`` vocabulary 1 or none                ``themes`` whose ``dac_sector_code`` is the
-                                               code; they replace the themes that have a DAC
-                                               code, themes without one are kept; other
-                                               vocabularies, unmatched codes: warnings;
-                                               percentages are ignored
+``recipient-country``                          ``recipient_countries`` with ``@percentage``
+                                               (replaced): existing countries only; an
+                                               unknown code is a warning, and the others then
+                                               lose their shares (no longer adding up)
+``sector``, every vocabulary                   ``sectors`` (replaced) with vocabulary, code,
+                                               name, percentage; DAC 5-digit codes also set
+                                               the ``themes`` with that ``dac_sector_code``
+                                               (themes without one are kept). DAC codes
+                                               without shares that are all theme codes are
+                                               carried by the themes: no sector rows
+``recipient-country``, ``sector`` shares       one or none, or all adding up to 100 within a
+                                               vocabulary (``publishing.shares``): else the
+                                               file is refused, naming the activity
 ``participating-org``                          ``partners`` (replaced): ``@role``; the
                                                organisation by ``@ref``, else by exact name,
                                                else created (name, ``@type`` or 90, ``@ref``)
-``budget/value``                               ``budget``, ``currency``: the sum when all
-                                               budgets share a currency, else the first
-                                               budget (warning); currency from ``@currency``
-                                               or ``@default-currency``. No budget in the
-                                               file: an existing budget is kept
-``@default-currency``                          ``currency`` of a new programme without budget
+``description`` of type 2, 3, 4                ``objectives``, ``target_groups``,
+                                               ``other_description``
+``activity-scope``, ``collaboration-type``,    the fields of the same names
+``default-flow-type``, ``default-finance-
+type``, ``default-aid-type`` (vocabulary 1),
+``default-tied-status``, ``@humanitarian``
+``policy-marker``, ``contact-info``            ``policymarkers``, ``contacts`` (replaced)
+``budget``                                     ``budgets`` (replaced), one row each, never
+                                               added together; a single budget equal to the
+                                               total our export writes for a programme known
+                                               only by its total stays that total
+``planned-disbursement``, ``transaction``      ``planneddisbursements``, ``transactions``
+                                               (replaced); a provider or receiver whose
+                                               ``@ref`` is one of our organisations is it,
+                                               else its name and reference are kept
+``@default-currency``                          ``currency``
 ``related-activity`` type 1, or type 2 in the  ``parent``, when it names a programme (in the
 parent's activity                              file or already here); never cleared
 =============================================  ==============================================
 
 Ignored: ``reporting-org``, ``@hierarchy`` (follows from the parent), ``@last-updated-
-datetime``, ``other-identifier``, ``contact-info``, ``activity-scope``, ``recipient-region``,
-``location``, ``tag``, ``policy-marker``, the ``default-*`` types, ``planned-disbursement``,
-``transaction``, ``document-link``, ``related-activity`` of other types, ``result`` and the
-rest of the standard.
+datetime``, ``other-identifier``, ``recipient-region``, ``location``, ``tag``,
+``document-link``, ``related-activity`` of other types, ``result`` and the rest of the
+standard.
 """
 
 import os
