@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "windows",
     "programmes",
     "jwp",
+    "classifications",
     "finances",
     "portal",
     "iati",
@@ -180,7 +181,14 @@ else:
 # Public responses and aggregates cached under the publication version (publishing.cache and
 # publishing.version). The apps whose tables the public reads: a write to any of them changes
 # the version.
-PUBLIC_CONTENT_APPS = ["windows", "programmes", "jwp", "finances", "publishing"]
+PUBLIC_CONTENT_APPS = [
+    "windows",
+    "programmes",
+    "jwp",
+    "classifications",
+    "finances",
+    "publishing",
+]
 PUBLIC_CACHE_ENABLED = env.bool("PUBLIC_CACHE_ENABLED", default=True)
 PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=6 * 60 * 60)
 PUBLIC_CACHE_MAX_BYTES = env.int("PUBLIC_CACHE_MAX_BYTES", default=4 * 1024 * 1024)
@@ -461,6 +469,12 @@ SPECTACULAR_SETTINGS = {
         "FlowTypeEnum": "programmes.iati_codes.FlowType",
         "AidTypeEnum": "programmes.iati_codes.AidType",
         "TiedStatusEnum": "programmes.iati_codes.TiedStatus",
+        "SectorVocabularyEnum": "programmes.iati_codes.SectorVocabulary",
+        "PolicyMarkerVocabularyEnum": "programmes.iati_codes.PolicyMarkerVocabulary",
+        "PolicySignificanceEnum": "programmes.iati_codes.PolicySignificance",
+        "ActivityScopeEnum": "programmes.iati_codes.ActivityScope",
+        "CollaborationTypeEnum": "programmes.iati_codes.CollaborationType",
+        "ContactTypeEnum": "programmes.iati_codes.ContactType",
     },
 }
 # Anyone may read the API from a browser on another site; nothing else crosses origins.

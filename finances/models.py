@@ -1,9 +1,10 @@
 """Money over time, for programmes and Joint Work Programmes (both IATI activities): budgets
 by period, planned disbursements and transactions.
 
-Each row belongs to exactly one activity: a programme or a JWP (a check constraint). The rows
-are part of what the public sees of their activity, so a change to a published one goes
-through review with the activity (``revision_rows`` of Programme and JointWorkProgramme).
+Each row belongs to exactly one activity, a programme or a JWP (``classifications.models.
+ActivityRow``, a check constraint). The rows are part of what the public sees of their
+activity, so a change to a published one goes through review with the activity
+(``revision_rows`` of Programme and JointWorkProgramme).
 
 Amounts keep their own currency; nothing here adds amounts in different currencies (see
 ``finances.selectors``). Values may be negative, as IATI allows (a correction, a refund).
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jwp.models import JointWorkProgramme
+from classifications.models import ActivityRow
 from programmes.iati_codes import (
     AidType,
     BudgetStatus,
@@ -26,55 +27,16 @@ from programmes.iati_codes import (
     Currency,
     FinanceType,
     FlowType,
+    SectorVocabulary,
     TiedStatus,
     TransactionType,
 )
-from programmes.models import Country, Organisation, Programme
-from publishing.models import TimeStampedModel
+from programmes.models import Country, Organisation
 
 # IATI rule 7.5.3: a budget period is at most a year long (the IATI Validator counts the
 # days between start and end: 365 at most).
 LONGEST_PERIOD = datetime.timedelta(days=365)
 MONEY = {"max_digits": 16, "decimal_places": 2}
-
-
-class ActivityRow(TimeStampedModel):
-    """A row of one activity: a programme or a JWP, never both, never neither. It is public
-    when its activity is (``publishing.models.public_condition``)."""
-
-    public_owners = ("programme", "jwp")
-
-    programme = models.ForeignKey(
-        Programme,
-        verbose_name=_("programme"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="%(class)ss",
-    )
-    jwp = models.ForeignKey(
-        JointWorkProgramme,
-        verbose_name=_("Joint Work Programme"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="%(class)ss",
-    )
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(programme__isnull=False) & Q(jwp__isnull=True))
-                | (Q(programme__isnull=True) & Q(jwp__isnull=False)),
-                name="%(app_label)s_%(class)s_one_activity",
-                violation_error_message=_("Belongs to a programme or to a JWP: one of them."),
-            )
-        ]
-
-    @property
-    def activity(self):
-        return self.programme or self.jwp
 
 
 class Amount(models.Model):
@@ -235,7 +197,9 @@ class Transaction(ActivityRow, Amount, Parties):
     type = models.CharField(_("type"), max_length=2, choices=TransactionType.choices)
     date = models.DateField(_("date"), db_index=True)
     description = models.TextField(_("description"), blank=True)
-    sector_vocabulary = models.CharField(_("sector vocabulary"), max_length=3, blank=True)
+    sector_vocabulary = models.CharField(
+        _("sector vocabulary"), max_length=3, choices=SectorVocabulary.choices, blank=True
+    )
     sector_code = models.CharField(_("sector code"), max_length=20, blank=True)
     recipient_country = models.ForeignKey(
         Country,
@@ -273,6 +237,12 @@ class Transaction(ActivityRow, Amount, Parties):
 
     def __str__(self):
         return f"{self.get_type_display()} {self.date:%Y-%m-%d}: {self.currency} {self.value}"
+
+    def effective(self, name: str) -> str:
+        """The transaction's ``flow_type``, ``finance_type``, ``aid_type`` or ``tied_status``,
+        else the activity's default of it (IATI: the activity's ``default-*`` apply to every
+        transaction that gives none of its own); empty when neither is known."""
+        return getattr(self, name) or getattr(self.activity, f"default_{name}", "")
 
     def clean(self):
         """A transaction has happened (IATI rules 11.2.1 and 11.2.2): its date and value date

@@ -148,11 +148,6 @@ class Spending:
         return [(name, getattr(self, name)) for name in SPENDING.values()]
 
 
-def public_transactions() -> QuerySet:
-    """Transactions of public programmes and JWPs (an unpublished activity's never count)."""
-    return Transaction.objects.filter(public_condition(Transaction))
-
-
 def spending(*, by: str, theme=None, country=None) -> list[Spending]:
     """Commitments, disbursements and expenditure of public programmes and JWPs by ``by``
     (``year``, ``theme`` or ``country``), per currency, never added across currencies; of the

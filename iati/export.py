@@ -10,7 +10,6 @@ memory does not grow with the size of the portfolio. docs/iati.md maps every fie
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
@@ -18,10 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from classifications.models import Contact, PolicyMarker, Sector
 from finances import selectors as money_rows
 from finances.models import LONGEST_PERIOD, Budget
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind
-from programmes.models import Programme, ProgrammePartner, iati_problems_of
+from programmes.models import (
+    ActivityClassifications,
+    Programme,
+    ProgrammePartner,
+    activity_sectors,
+    iati_problems_of,
+)
 from publishing.files import content_type_for
 from publishing.filters import among
 from windows.models import Theme
@@ -31,8 +37,6 @@ from . import money
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 IATI_VERSION = "2.03"
 GLOBAL_REGION = "998"  # Developing countries, unspecified: the Global window's JWPs
-SECTOR_VOCABULARY_DAC = "1"
-ACTIVITY_SCOPE_GLOBAL = "1"
 BUDGET_TYPE_ORIGINAL = "1"
 BUDGET_STATUS_INDICATIVE = "1"
 ROLE_IMPLEMENTING = "4"
@@ -91,10 +95,20 @@ def jwps_for_export(queryset=None):
             queryset=Lesson.objects.public().select_related("programme"),
             to_attr="exported_lessons",
         ),
+        "sectors",
+        "policymarkers",
+        "contacts",
         "budgets",
         Prefetch("planneddisbursements", queryset=money_rows.disbursement_rows()),
         Prefetch("transactions", queryset=money_rows.transaction_rows()),
     ).order_by("iati_identifier")
+
+
+def jwp_sectors(jwp) -> list[tuple]:
+    return activity_sectors(
+        [(s.vocabulary, s.code, s.name, s.percentage) for s in jwp.sectors.all()],
+        [theme.dac_sector_code for theme in jwp.themes.all()],
+    )
 
 
 # -- programmes as plain rows ---------------------------------------------------------------
@@ -117,6 +131,7 @@ PROGRAMME_COLUMNS = (
     "actual_end",
     "updated_at",
     "parent__iati_identifier",
+    *ActivityClassifications.FIELDS,
 )
 
 
@@ -157,9 +172,21 @@ class ProgrammeFacts:
     actual_end: object
     updated_at: object
     parent_identifier: str | None
+    objectives: str
+    target_groups: str
+    other_description: str
+    activity_scope: str
+    collaboration_type: str
+    default_flow_type: str
+    default_finance_type: str
+    default_aid_type: str
+    default_tied_status: str
+    humanitarian: bool
     partners: list = field(default_factory=list)  # (role, Organisation)
-    countries: list = field(default_factory=list)
-    sector_codes: list = field(default_factory=list)
+    countries: list = field(default_factory=list)  # (ISO code, percentage or None)
+    sectors: list = field(default_factory=list)  # programmes.models.activity_sectors
+    policy_markers: list = field(default_factory=list)
+    contacts: list = field(default_factory=list)
     children: list = field(default_factory=list)  # identifiers of published children
     outputs: list = field(default_factory=list)
     sibling_jwps: set = field(default_factory=set)  # JWPs that took up a lesson of it
@@ -180,8 +207,8 @@ class ProgrammeFacts:
             text=self.description or self.summary,
             has_partner=bool(self.partners),
             dates=(self.planned_start, self.actual_start, self.planned_end, self.actual_end),
-            has_country=bool(self.countries),
-            sector_codes=self.sector_codes,
+            country_shares=self.countries,
+            sectors=self.sectors,
         )
 
 
@@ -223,12 +250,17 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
         countries = _grouped(
             Countries.objects.filter(among("programme_id", ids))
             .order_by("programme_id", "country__iso2")
-            .values_list("programme_id", "country__iso2")
+            .values_list("programme_id", "country__iso2", "percentage")
         )
-        sectors = _grouped(
+        theme_codes = _grouped(
             Themes.objects.filter(among("programme_id", ids))
             .exclude(theme__dac_sector_code="")
             .values_list("programme_id", "theme__dac_sector_code")
+        )
+        sectors = _grouped(
+            Sector.objects.filter(among("programme_id", ids))
+            .order_by("programme_id", "vocabulary", "code")
+            .values_list("programme_id", "vocabulary", "code", "name", "percentage")
         )
         if not light:
             children = _grouped(
@@ -257,9 +289,11 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
                 .filter(among("programme_id", ids))
                 .values_list("programme_id", "jwp__iati_identifier")
             )
-            budgets, disbursements, transactions = (
+            markers, contacts, budgets, disbursements, transactions = (
                 _by_programme(queryset.filter(among("programme_id", ids)))
                 for queryset in (
+                    PolicyMarker.objects.all(),
+                    Contact.objects.all(),
                     Budget.objects.all(),
                     money_rows.disbursement_rows(),
                     money_rows.transaction_rows(),
@@ -272,11 +306,15 @@ def programme_facts(queryset, *, light: bool = False) -> Iterator[ProgrammeFacts
                 for role, name, org_type, ref in partners.get(facts.pk, [])
             ]
             facts.countries = countries.get(facts.pk, [])
-            facts.sector_codes = sorted(set(sectors.get(facts.pk, [])))
+            facts.sectors = activity_sectors(
+                sectors.get(facts.pk, []), theme_codes.get(facts.pk, [])
+            )
             if not light:
                 facts.children = children.get(facts.pk, [])
                 facts.outputs = [OutputLink(*link) for link in outputs.get(facts.pk, [])]
                 facts.sibling_jwps = set(lessons.get(facts.pk, []))
+                facts.policy_markers = markers.get(facts.pk, [])
+                facts.contacts = contacts.get(facts.pk, [])
                 facts.budgets = budgets.get(facts.pk, [])
                 facts.planned_disbursements = disbursements.get(facts.pk, [])
                 facts.transactions = transactions.get(facts.pk, [])
@@ -297,20 +335,6 @@ def _by_programme(queryset) -> dict[int, list]:
 
 def _programme_dates(programme) -> dict[str, object]:
     return {name: getattr(programme, name) for name in DATE_TYPES}
-
-
-def _sector_codes(obj) -> list[str]:
-    if hasattr(obj, "sector_codes"):
-        return obj.sector_codes
-    return sorted({theme.dac_sector_code for theme in obj.themes.all() if theme.dac_sector_code})
-
-
-def split_percentages(count: int) -> list[Decimal]:
-    """``count`` shares that sum to exactly 100, two decimals each, the last one adjusted."""
-    if count <= 0:
-        return []
-    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    return [share] * (count - 1) + [Decimal(100) - share * (count - 1)]
 
 
 # -- elements ------------------------------------------------------------------------------
@@ -339,16 +363,78 @@ def _participating_org(parent, organisation, role: str):
     _narrative(parent, "participating-org", organisation.name, **attributes)
 
 
-def _sectors(parent, obj):
-    codes = _sector_codes(obj)
-    for code, percentage in zip(codes, split_percentages(len(codes)), strict=True):
-        etree.SubElement(
-            parent,
-            "sector",
-            code=code,
-            vocabulary=SECTOR_VOCABULARY_DAC,
-            percentage=str(percentage),
-        )
+def _sectors(parent, sectors):
+    """``sectors`` as ``activity_sectors`` gives them: a percentage only where one is known
+    (a single sector of a vocabulary needs none; several without one never get here)."""
+    for vocabulary, code, name, percentage in sectors:
+        attributes = {"vocabulary": vocabulary, "code": code}
+        if percentage is not None:
+            attributes["percentage"] = _percentage(percentage)
+        element = etree.SubElement(parent, "sector", **attributes)
+        if name:
+            etree.SubElement(element, "narrative").text = name
+
+
+def _percentage(value) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _descriptions(parent, obj):
+    """The descriptions beyond the general one, each of its IATI type, when written."""
+    for name, description_type in ActivityClassifications.EXTRA_DESCRIPTIONS:
+        text = (getattr(obj, name) or "").strip()
+        if text:
+            _narrative(parent, "description", text, type=description_type)
+
+
+def _contacts(parent, contacts):
+    for contact in contacts:
+        element = etree.SubElement(parent, "contact-info", type=contact.type)
+        for tag, value, narrative in (
+            ("organisation", contact.organisation, True),
+            ("department", contact.department, True),
+            ("person-name", contact.person_name, True),
+            ("job-title", contact.job_title, True),
+            ("telephone", contact.telephone, False),
+            ("email", contact.email, False),
+            ("website", contact.website, False),
+            ("mailing-address", contact.mailing_address, True),
+        ):
+            if not value:
+                continue
+            if narrative:
+                _narrative(element, tag, value)
+            else:
+                etree.SubElement(element, tag).text = value
+
+
+def _scope(parent, obj):
+    if obj.activity_scope:
+        etree.SubElement(parent, "activity-scope", code=obj.activity_scope)
+
+
+def _classifications(parent, obj, sectors, markers):
+    """From ``sector`` to ``default-tied-status``, in the schema's order."""
+    _sectors(parent, sectors)
+    for marker in markers:
+        attributes = {"vocabulary": marker.vocabulary, "code": marker.code}
+        if marker.significance:
+            attributes["significance"] = marker.significance
+        element = etree.SubElement(parent, "policy-marker", **attributes)
+        if marker.name:
+            etree.SubElement(element, "narrative").text = marker.name
+    if obj.collaboration_type:
+        etree.SubElement(parent, "collaboration-type", code=obj.collaboration_type)
+    for tag, code in (
+        ("default-flow-type", obj.default_flow_type),
+        ("default-finance-type", obj.default_finance_type),
+    ):
+        if code:
+            etree.SubElement(parent, tag, code=code)
+    if obj.default_aid_type:
+        etree.SubElement(parent, "default-aid-type", code=obj.default_aid_type, vocabulary="1")
+    if obj.default_tied_status:
+        etree.SubElement(parent, "default-tied-status", code=obj.default_tied_status)
 
 
 def _document_links(parent, outputs, base_url: str):
@@ -387,11 +473,14 @@ def _activity(obj, *, hierarchy: str, currency: str = ""):
     }
     if currency:
         attributes["default-currency"] = currency
+    if obj.humanitarian:
+        attributes["humanitarian"] = "1"
     activity = etree.Element("iati-activity", attributes)
     etree.SubElement(activity, "iati-identifier").text = obj.iati_identifier
     _reporting_org(activity)
     _narrative(activity, "title", obj.title)
     _narrative(activity, "description", (obj.description or obj.summary).strip(), type="1")
+    _descriptions(activity, obj)
     return activity
 
 
@@ -413,14 +502,14 @@ def programme_element(
             etree.SubElement(
                 activity, "activity-date", type=DATE_TYPES[name], **{"iso-date": value.isoformat()}
             )
-    countries = programme.countries
-    shares = split_percentages(len(countries)) if len(countries) > 1 else [None]
-    for country, share in zip(countries, shares, strict=False):
+    _contacts(activity, programme.contacts)
+    _scope(activity, programme)
+    for country, percentage in programme.countries:
         attributes = {"code": country}
-        if share is not None:
-            attributes["percentage"] = str(share)
+        if percentage is not None:
+            attributes["percentage"] = _percentage(percentage)
         etree.SubElement(activity, "recipient-country", **attributes)
-    _sectors(activity, programme)
+    _classifications(activity, programme, programme.sectors, programme.policy_markers)
     if programme.budgets:
         money.budget_elements(activity, programme.budgets)
     else:
@@ -466,11 +555,12 @@ def jwp_element(jwp, *, base_url: str, exported: frozenset[str] = frozenset()):
             etree.SubElement(
                 activity, "activity-date", type=date_type, **{"iso-date": value.isoformat()}
             )
-    etree.SubElement(activity, "activity-scope", code=ACTIVITY_SCOPE_GLOBAL)
+    _contacts(activity, jwp.contacts.all())
+    _scope(activity, jwp)
     etree.SubElement(
         activity, "recipient-region", code=GLOBAL_REGION, vocabulary="1", percentage="100"
     )
-    _sectors(activity, jwp)
+    _classifications(activity, jwp, jwp_sectors(jwp), jwp.policymarkers.all())
     money.budget_elements(activity, jwp.budgets.all())
     money.disbursement_elements(activity, jwp.planneddisbursements.all())
     money.transaction_elements(activity, jwp.transactions.all())
@@ -503,7 +593,7 @@ def _exportable_identifiers(programmes, jwps) -> frozenset[str]:
         for facts in programme_facts(programmes, light=True)
         if not facts.iati_problems()
     }
-    for jwp in jwps.prefetch_related(None).prefetch_related("memberships", "themes"):
+    for jwp in jwps.prefetch_related(None).prefetch_related("memberships", "themes", "sectors"):
         if not jwp.iati_problems():
             identifiers.add(jwp.iati_identifier)
     return frozenset(identifiers)

@@ -27,31 +27,46 @@ IATI                                           programme
 ``activity-date`` type 1, 2, 3, 4              ``planned_start``, ``actual_start``,
                                                ``planned_end``, ``actual_end`` (absent: empty);
                                                an end before its start is an error
-``recipient-country/@code``                    ``countries``: existing countries only, unknown
-                                               codes are warnings; percentages are ignored
-``sector`` vocabulary 1 or none                ``themes`` whose ``dac_sector_code`` is the
-                                               code; they replace the themes that have a DAC
-                                               code, themes without one are kept; other
-                                               vocabularies, unmatched codes: warnings;
-                                               percentages are ignored
+``recipient-country``                          ``recipient_countries`` with ``@percentage``
+                                               (replaced): existing countries only; an
+                                               unknown code is a warning, and the others then
+                                               lose their shares (no longer adding up)
+``sector``, every vocabulary                   ``sectors`` (replaced) with vocabulary, code,
+                                               name, percentage; DAC 5-digit codes also set
+                                               the ``themes`` with that ``dac_sector_code``
+                                               (themes without one are kept). DAC codes
+                                               without shares that are all theme codes are
+                                               carried by the themes: no sector rows
+``recipient-country``, ``sector`` shares       one or none, or all adding up to 100 within a
+                                               vocabulary (``publishing.shares``): else the
+                                               file is refused, naming the activity
 ``participating-org``                          ``partners`` (replaced): ``@role``; the
                                                organisation by ``@ref``, else by exact name,
                                                else created (name, ``@type`` or 90, ``@ref``)
-``budget/value``                               ``budget``, ``currency``: the sum when all
-                                               budgets share a currency, else the first
-                                               budget (warning); currency from ``@currency``
-                                               or ``@default-currency``. No budget in the
-                                               file: an existing budget is kept
-``@default-currency``                          ``currency`` of a new programme without budget
+``description`` of type 2, 3, 4                ``objectives``, ``target_groups``,
+                                               ``other_description``
+``activity-scope``, ``collaboration-type``,    the fields of the same names
+``default-flow-type``, ``default-finance-
+type``, ``default-aid-type`` (vocabulary 1),
+``default-tied-status``, ``@humanitarian``
+``policy-marker``, ``contact-info``            ``policymarkers``, ``contacts`` (replaced)
+``budget``                                     ``budgets`` (replaced), one row each, never
+                                               added together; a single budget equal to the
+                                               total our export writes for a programme known
+                                               only by its total stays that total
+``planned-disbursement``, ``transaction``      ``planneddisbursements``, ``transactions``
+                                               (replaced); a provider or receiver whose
+                                               ``@ref`` is one of our organisations is it,
+                                               else its name and reference are kept
+``@default-currency``                          ``currency``
 ``related-activity`` type 1, or type 2 in the  ``parent``, when it names a programme (in the
 parent's activity                              file or already here); never cleared
 =============================================  ==============================================
 
 Ignored: ``reporting-org``, ``@hierarchy`` (follows from the parent), ``@last-updated-
-datetime``, ``other-identifier``, ``contact-info``, ``activity-scope``, ``recipient-region``,
-``location``, ``tag``, ``policy-marker``, the ``default-*`` types, ``planned-disbursement``,
-``transaction``, ``document-link``, ``related-activity`` of other types, ``result`` and the
-rest of the standard.
+datetime``, ``other-identifier``, ``recipient-region``, ``location``, ``tag``,
+``document-link``, ``related-activity`` of other types, ``result`` and the rest of the
+standard.
 """
 
 import os
@@ -71,10 +86,11 @@ from programmes.services import (
     programme_update,
 )
 from publishing.models import Revision
-from publishing.services import OPERATOR, edit
+from publishing.services import OPERATOR, edit, rows_difference, rows_set
 from windows.models import Instrument, InstrumentKind, Theme
 
 from .reader import (
+    DAC_VOCABULARY,
     ActivityData,
     IatiImportError,
     Partner,
@@ -241,10 +257,9 @@ class _Importer:
         """The programme's fields as the activity gives them."""
         values = {"title": activity.title, "activity_status": activity.activity_status}
         values.update(activity.dates)
-        if activity.budget is not None or programme is None:
-            # A file without a budget leaves one alone: our export leaves out the budget of a
-            # programme without both a start and an end.
-            values.update(budget=activity.budget, currency=activity.currency)
+        values.update(activity.classifications)
+        if activity.currency or programme is None:
+            values["currency"] = activity.currency
         description = activity.description
         if programme is not None and description == paragraphs(
             programme.description or programme.summary
@@ -267,15 +282,16 @@ class _Importer:
             "iati_identifier": activity.identifier,
             "instrument": instrument,
             "slug": _unique_slug(Programme, activity.title, activity.identifier, 255),
-            "countries": self.countries(activity),
             "themes": self.themes(activity, None),
         }
+        rows = self.rows(activity, None)
 
         def write():
             programme = programme_create(user=self.user, data=data, reason=HISTORY_REASON)
             programme_partners_set(
                 user=self.user, programme=programme, partners=partners, reason=HISTORY_REASON
             )
+            self.write_rows(programme, rows)
             return programme
 
         return self._write(activity.label, write)
@@ -286,15 +302,17 @@ class _Importer:
         "proposed" or "unchanged"."""
         values = {**self.values(activity, programme), "parent": parent}
         data = {name: value for name, value in values.items() if getattr(programme, name) != value}
-        for name, wanted in (
-            ("countries", self.countries(activity)),
-            ("themes", self.themes(activity, programme)),
-        ):
-            if set(getattr(programme, name).all()) != set(wanted):
-                data[name] = wanted
+        themes = self.themes(activity, programme)
+        if set(programme.themes.all()) != set(themes):
+            data["themes"] = themes
         current = set(programme.partners.values_list("organisation_id", "role"))
         partners_differ = current != {(organisation.pk, role) for organisation, role in partners}
-        if not data and not partners_differ:
+        rows = self.rows(activity, programme)
+        rows_differ = any(
+            any(rows_difference(getattr(programme, relation), wanted))
+            for relation, wanted in rows.items()
+        )
+        if not data and not partners_differ and not rows_differ:
             return "unchanged"
 
         def write():
@@ -302,6 +320,7 @@ class _Importer:
             programme_partners_set(
                 user=self.user, programme=programme, partners=partners, reason=HISTORY_REASON
             )
+            self.write_rows(programme, rows)
             return programme
 
         result = self._write(
@@ -320,15 +339,98 @@ class _Importer:
             ),
         )
 
-    def countries(self, activity: ActivityData) -> list[Country]:
-        countries = {c.iso2: c for c in Country.objects.filter(iso2__in=activity.country_codes)}
-        for code in activity.country_codes:
-            if code not in countries:
+    def countries(self, activity: ActivityData) -> list[dict]:
+        """The recipient countries as rows with their shares. A code that is not a country
+        here is left out (a warning); the others then lose their shares, which no longer add
+        up to 100, and wait for an editor."""
+        known = {c.iso2: c for c in Country.objects.filter(iso2__in=activity.country_codes)}
+        missing = [code for code in activity.country_codes if code not in known]
+        for code in missing:
+            self.report.warnings.append(
+                f"{activity.identifier}: recipient-country {code} is not a country here; left out."
+            )
+        if missing and any(share is not None for _code, share in activity.country_shares):
+            self.report.warnings.append(
+                f"{activity.identifier}: without {', '.join(missing)} the shares of the other "
+                "countries no longer add up to 100; they are left empty for an editor."
+            )
+        return [
+            {"country": known[code], "percentage": None if missing else share}
+            for code, share in activity.country_shares
+            if code in known
+        ]
+
+    def sectors(self, activity: ActivityData, programme: Programme | None) -> list[dict]:
+        """The sectors as rows. DAC 5-digit codes without shares that are all the codes of
+        themes are what the themes already carry: no rows for them, unless the programme
+        has such rows already."""
+        dac = [s for s in activity.sectors if s["vocabulary"] == DAC_VOCABULARY]
+        theme_codes = set(
+            Theme.objects.filter(dac_sector_code__in=[s["code"] for s in dac]).values_list(
+                "dac_sector_code", flat=True
+            )
+        )
+        carried_by_themes = all(
+            s["percentage"] is None and not s["name"] and s["code"] in theme_codes for s in dac
+        )
+        has_rows = (
+            programme is not None and programme.sectors.filter(vocabulary=DAC_VOCABULARY).exists()
+        )
+        if carried_by_themes and not has_rows:
+            return [s for s in activity.sectors if s["vocabulary"] != DAC_VOCABULARY]
+        return list(activity.sectors)
+
+    def rows(self, activity: ActivityData, programme: Programme | None) -> dict[str, list]:
+        """Every row relation the file sets, as ``rows_set`` takes them."""
+        rows = {
+            "recipient_countries": self.countries(activity),
+            "sectors": self.sectors(activity, programme),
+            "policymarkers": activity.policy_markers,
+            "contacts": activity.contacts,
+            "planneddisbursements": [
+                self.money_row(row, activity) for row in activity.planned_disbursements
+            ],
+            "transactions": [self.money_row(row, activity) for row in activity.transactions],
+        }
+        budgets = [self.money_row(row, activity) for row in activity.budgets]
+        if programme is None or not _is_the_total(programme, budgets):
+            rows["budgets"] = budgets
+        return rows
+
+    def money_row(self, row: dict, activity: ActivityData) -> dict:
+        """A money row with its provider and receiver as our organisations where the file's
+        reference is one, else as the name and reference the file gives."""
+        row = {name: value for name, value in row.items() if name != "line"}
+        for role in ("provider", "receiver"):
+            if role not in row:
+                continue
+            party = row.pop(role)
+            organisation = (
+                Organisation.objects.filter(iati_ref=party["ref"]).first() if party["ref"] else None
+            )
+            row[f"{role}_organisation"] = organisation
+            row[f"{role}_name"] = "" if organisation else party["name"]
+            row[f"{role}_ref"] = "" if organisation else party["ref"]
+        if "recipient_country" in row:
+            code = row["recipient_country"]
+            country = Country.objects.filter(iso2=code).first() if code else None
+            if code and country is None:
                 self.report.warnings.append(
-                    f"{activity.identifier}: recipient-country {code} is not a country here; "
-                    "left out."
+                    f"{activity.identifier}: transaction recipient-country {code} is not a "
+                    "country here; left out of the transaction."
                 )
-        return list(countries.values())
+            row["recipient_country"] = country
+        return row
+
+    def write_rows(self, programme: Programme, rows: dict[str, list]) -> None:
+        for relation, wanted in rows.items():
+            rows_set(
+                user=self.user,
+                owner=programme,
+                relation=relation,
+                rows=wanted,
+                reason=HISTORY_REASON,
+            )
 
     def themes(self, activity: ActivityData, programme: Programme | None) -> list[Theme]:
         themes = list(Theme.objects.filter(dac_sector_code__in=activity.sector_codes))
@@ -415,6 +517,20 @@ class _Importer:
                 continue
             parents[identifier] = known[ref]
         return parents
+
+
+def _is_the_total(programme: Programme, budgets: list[dict]) -> bool:
+    """Whether ``budgets`` is the one budget our export writes for a programme known only by
+    its total (``iati.export._total_budget``): then the total stays the total, not a row."""
+    if programme.budgets.exists() or programme.budget is None or len(budgets) != 1:
+        return False
+    [budget] = budgets
+    return (
+        budget["value"] == programme.budget
+        and budget["currency"] == programme.currency
+        and budget["period_start"] == programme.start_date
+        and budget["period_end"] == programme.end_date
+    )
 
 
 def iati_import(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from lxml import etree
 
 from programmes.iati_codes import ActivityStatus, Currency, OrganisationRole, OrganisationType
 
+from .rows import Rows
 from .schema import ACTIVITIES, schema_errors
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -136,11 +137,16 @@ class ActivityData:
     description: str
     activity_status: str
     dates: dict[str, date | None]
-    country_codes: list[str]
-    sector_codes: list[str]
+    country_shares: list[tuple[str, Decimal | None]]
+    sectors: list[dict]
     partners: list[Partner]
-    budget: Decimal | None
     currency: str
+    classifications: dict
+    policy_markers: list[dict]
+    contacts: list[dict]
+    budgets: list[dict]
+    planned_disbursements: list[dict]
+    transactions: list[dict]
     parent_ref: str
     child_refs: list[str]
     warnings: list[str]
@@ -148,6 +154,15 @@ class ActivityData:
     @property
     def label(self) -> str:
         return f"Activity {self.identifier} (line {self.line})"
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [code for code, _share in self.country_shares]
+
+    @property
+    def sector_codes(self) -> list[str]:
+        """The DAC 5-digit codes, which the themes carry."""
+        return [s["code"] for s in self.sectors if s["vocabulary"] == DAC_VOCABULARY]
 
 
 def _text(element) -> str:
@@ -252,21 +267,14 @@ def _activity_data(element, problems: list[str]) -> ActivityData:
         if start and end and end < start:
             problem(f"the {kind} end ({end}) is before the {kind} start ({start}).")
 
-    country_codes = []
-    for country in element.findall("recipient-country"):
-        code = country.get("code", "").strip().upper()
-        if code and code not in country_codes:
-            country_codes.append(code)
     for region in element.findall("recipient-region"):
         warn(f"recipient-region {region.get('code')} ignored (only countries are imported).")
-
-    sector_codes = []
-    for sector in element.findall("sector"):
-        code, vocabulary = sector.get("code", "").strip(), sector.get("vocabulary", "1")
-        if vocabulary != DAC_VOCABULARY:
-            warn(f"sector {code} of vocabulary {vocabulary} ignored (only DAC 5-digit codes).")
-        elif code not in sector_codes:
-            sector_codes.append(code)
+    rows = Rows(
+        element,
+        narrative=lambda part, keep_lines=False: _narrative(part, lang, keep_lines=keep_lines),
+        warn=warn,
+        problem=problem,
+    )
 
     partners = []
     for org in element.findall("participating-org"):
@@ -288,9 +296,7 @@ def _activity_data(element, problems: list[str]) -> ActivityData:
             partners.append(partner)
 
     default_currency = element.get("default-currency", "").strip()
-    budget, currency = _budget(element, default_currency, warn, problem)
-    if budget is None:
-        currency = default_currency if default_currency in Currency.values else ""
+    currency = default_currency if default_currency in Currency.values else ""
 
     related = [
         (r.get("type"), r.get("ref", "").strip()) for r in element.findall("related-activity")
@@ -306,44 +312,20 @@ def _activity_data(element, problems: list[str]) -> ActivityData:
         description=description,
         activity_status=status_code,
         dates=dates,
-        country_codes=country_codes,
-        sector_codes=sector_codes,
+        country_shares=rows.country_shares(),
+        sectors=rows.sectors(),
         partners=partners,
-        budget=budget,
         currency=currency,
+        classifications=rows.classifications(),
+        policy_markers=rows.policy_markers(),
+        contacts=rows.contacts(),
+        budgets=rows.budgets(),
+        planned_disbursements=rows.planned_disbursements(),
+        transactions=rows.transactions(),
         parent_ref=parents[0] if parents else "",
         child_refs=children,
         warnings=warnings,
     )
-
-
-def _budget(element, default_currency: str, warn, problem) -> tuple[Decimal | None, str]:
-    """(value, currency): the sum when every budget has the same currency, else the first."""
-    budgets = []
-    for budget in element.findall("budget"):
-        value = budget.find("value")
-        if value is None or not (value.text or "").strip():
-            continue
-        currency = value.get("currency", "").strip() or default_currency
-        try:
-            amount = _decimal(value.text)
-        except InvalidOperation:
-            problem(f"budget value {value.text!r} (line {value.sourceline}) is not a number.")
-            continue
-        if not currency:
-            warn(f"budget (line {value.sourceline}) without a currency ignored.")
-            continue
-        budgets.append((amount, currency))
-    if not budgets:
-        return None, ""
-    currencies = {currency for _amount, currency in budgets}
-    if len(currencies) > 1:
-        warn(
-            f"budgets in several currencies ({', '.join(sorted(currencies))}): only the first "
-            f"({budgets[0][1]} {budgets[0][0]}) is imported."
-        )
-        return budgets[0]
-    return sum((amount for amount, _currency in budgets), Decimal(0)), budgets[0][1]
 
 
 def read_activities(source: bytes | str | os.PathLike) -> list[ActivityData]:

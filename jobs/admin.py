@@ -1,28 +1,32 @@
 """Staff see export jobs (their own; publishers and superusers everyone's), start exports from
-the programme list and bulk-import programmes and outputs. The programme and output admins are
-declared and registered here, each as one class with its actions, because they hold the jobs
-(programmes/ and jwp/ do not depend on jobs/: the arrows of DESIGN.md point one way)."""
+the programme list and bulk-import programmes, outputs and transactions. The programme, output
+and transaction admins are declared and registered here, each as one class with its actions,
+because they hold the jobs (programmes/, jwp/ and finances/ do not depend on jobs/: the arrows
+of DESIGN.md point one way)."""
 
+import csv
+import io
 import os
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from import_export.admin import ImportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.tmp_storages import MediaStorage
 
 from finances import admin as finance_admin
+from finances.models import Transaction
 from jwp import admin as jwp_admin
 from jwp.models import Output
 from programmes import admin as programme_admin
@@ -32,6 +36,7 @@ from publishing.storage import private_storage
 from . import imports, services
 from .models import ExportFormat, ExportJob, ImportJob, ImportTarget, JobState, PublicFile
 from .resources import OutputResource, ProgrammeResource
+from .transaction_import import TransactionResource, transaction_preview
 
 # Classes of static/css/admin.css (the Content-Security-Policy allows no inline style).
 STATE_CLASSES = {
@@ -113,8 +118,6 @@ class ExportJobAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Download"))
 
     def get_urls(self):
-        from django.urls import path
-
         return [
             path(
                 "<uuid:pk>/download/",
@@ -317,16 +320,57 @@ class BackgroundImportMixin:
     import_form_class = SpreadsheetImportForm
     tmp_storage_class = PrivateUploadStorage
     import_template_name = "admin/jobs/import.html"
+    #: Result of a dry run -> what the preview page shows of it, if more than the rows.
+    import_preview = None
+
+    def get_urls(self):
+        app_label, model_name = self.get_model_info()
+        return [
+            path(
+                "import/template/",
+                self.admin_site.admin_view(require_safe(self.import_template_view)),
+                name=f"{app_label}_{model_name}_import_template",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_context_data(self, **kwargs):
         resource = self.get_import_resource_classes(None)[0]
+        app_label, model_name = self.get_model_info()
         return {
             **super().get_context_data(**kwargs),
             "import_columns": list(resource.column_help.items()),
+            "import_template_url": reverse(
+                f"admin:{app_label}_{model_name}_import_template", current_app=self.admin_site.name
+            ),
             "import_async_rows": settings.IMPORT_ASYNC_ROWS,
             "import_preview_rows": settings.IMPORT_PREVIEW_ROWS,
             "import_preview_slice": f":{settings.IMPORT_PREVIEW_ROWS}",
         }
+
+    def import_template_view(self, request):
+        """A CSV file of the header row alone, to fill in: the columns the page explains, in
+        their order (no example rows: a made-up row would be data nobody knows)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]
+        out = io.StringIO()
+        csv.writer(out).writerow(resource.column_help)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.import_target}-template.csv"'
+        )
+        return response
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is not None:
+            context["import_problems"] = imports.import_errors(result)
+            if self.import_preview is not None:
+                context["import_summary"] = self.import_preview(result)
+        return response
 
     def get_import_data_kwargs(self, **kwargs):
         # Any invalid row at the confirmation (the portfolio may have changed since the dry
@@ -418,3 +462,14 @@ class OutputAdmin(BackgroundImportMixin, ImportMixin, jwp_admin.OutputAdmin):
 
     resource_classes = [OutputResource]
     import_target = ImportTarget.OUTPUTS
+
+
+@admin.register(Transaction)
+class TransactionAdmin(BackgroundImportMixin, ImportMixin, finance_admin.TransactionAdmin):
+    """Transactions: the list, and the bulk import whose preview shows every row with what it
+    does, and the totals per currency and type."""
+
+    resource_classes = [TransactionResource]
+    import_target = ImportTarget.TRANSACTIONS
+    import_template_name = "admin/jobs/transaction_import.html"
+    import_preview = staticmethod(transaction_preview)

@@ -1,5 +1,5 @@
-"""Bulk imports of programmes and outputs: reading an uploaded file, describing what went wrong,
-and the import jobs that apply a large confirmed file on a worker.
+"""Bulk imports of programmes, outputs and transactions: reading an uploaded file, describing
+what went wrong, and the import jobs that apply a large confirmed file on a worker.
 
 An import is all or nothing: it runs in one transaction, and any row that fails (invalid, or
 an error from the database) rolls every row back.
@@ -27,10 +27,15 @@ from publishing.storage import private_storage
 from .models import ImportFormat, ImportJob, ImportTarget, JobState
 from .resources import OutputResource, ProgrammeResource
 from .services import TRANSIENT_ERRORS, job_claim, job_enqueue, job_files_forget, job_requeue
+from .transaction_import import TransactionResource
 
 logger = logging.getLogger(__name__)
 
-RESOURCES = {ImportTarget.PROGRAMMES: ProgrammeResource, ImportTarget.OUTPUTS: OutputResource}
+RESOURCES = {
+    ImportTarget.PROGRAMMES: ProgrammeResource,
+    ImportTarget.OUTPUTS: OutputResource,
+    ImportTarget.TRANSACTIONS: TransactionResource,
+}
 FORMATS = {ImportFormat.CSV: base_formats.CSV, ImportFormat.XLSX: base_formats.XLSX}
 ENCODING = "utf-8-sig"  # what import-export's admin reads CSV as: UTF-8, with or without a BOM
 MAX_ERROR_LINES = 50  # in a job's error text; the rest is counted

@@ -144,6 +144,7 @@ PUBLIC_FILENAMES = {
 class ImportTarget(models.TextChoices):
     PROGRAMMES = "programmes", _("Programmes")
     OUTPUTS = "outputs", _("Outputs")
+    TRANSACTIONS = "transactions", _("Transactions")
 
 
 class ImportFormat(models.TextChoices):

@@ -1,28 +1,26 @@
 """What a spreadsheet of programmes or outputs looks like to the bulk import in the admin
 (django-import-export): one row per item, identified by its ``slug``, with the keys an editor
 knows instead of database ids (an instrument's slug, themes as ``gender;migration``,
-countries as ``UG;KE``).
+countries as ``UG;KE``). ``SpreadsheetResource`` is what every import shares, the transactions'
+too (``jobs.transaction_import``).
 
-An import only ever writes drafts. A new row becomes a draft; a row whose slug is an existing
-draft updates it; a row whose slug is an item in review or published is an error, so a file can
-never change what the public sees. The workflow fields (``WORKFLOW_FIELDS``) are not columns,
-and an unknown column is an error rather than silently ignored. Each row is validated as the
-admin's form validates it: the model's ``full_clean()``, with the message of a check
-constraint reported under its column.
+An import of programmes or outputs only ever writes drafts. A new row becomes a draft; a row
+whose slug is an existing draft updates it; a row whose slug is an item in review or published
+is an error, so a file can never change what the public sees. The workflow fields
+(``WORKFLOW_FIELDS``) are not columns, and an unknown column is an error rather than silently
+ignored. Each row is validated as the admin's form validates it: the model's ``full_clean()``,
+with the message of a check constraint reported under its column.
 """
 
-import datetime
-import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from jwp.models import JointWorkProgramme, Output, OutputKind, Phase
+from jwp.models import JointWorkProgramme, Output, OutputKind
 from jwp.services import OUTPUT_CONSTRAINT_FIELDS
 from programmes.iati_codes import ActivityStatus, Currency
 from programmes.models import City, Country, Programme
@@ -31,154 +29,27 @@ from publishing.models import Language, PublicationStatus
 from publishing.services import content_full_clean, content_save
 from windows.models import Instrument, Theme
 
-LIST_SEPARATOR = re.compile(r"[;,]")
+from .widgets import (
+    AmountWidget,
+    ChoiceWidget,
+    IsoDateWidget,
+    NaturalKeyListWidget,
+    NaturalKeyWidget,
+    PhaseWidget,
+    header_name,
+    normalised,
+)
+
 HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
-
-
-# -- widgets: one cell to one value, with an error that says what is wrong --------------------
-
-
-class IsoDateWidget(widgets.DateWidget):
-    """A date as YYYY-MM-DD, or a date cell of a spreadsheet."""
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        try:
-            return super().clean(value, row, **kwargs)
-        except ValueError:
-            raise ValueError(
-                _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": value}
-            ) from None
-
-
-class AmountWidget(widgets.DecimalWidget):
-    """A plain number such as ``1500000.50``: no currency sign, no thousands separator (a
-    comma could be either a thousands or a decimal separator, so none is guessed)."""
-
-    def clean(self, value, row=None, **kwargs):
-        if self.is_empty(value):
-            return None
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite():
-            raise ValueError(
-                _("“%(value)s” is not a number: write it as 1500000.50.") % {"value": value}
-            )
-        return amount
-
-
-class ChoiceWidget(widgets.CharWidget):
-    """One of a field's choices, by its code (``2``) or its label (``Implementation``), in any
-    case; stored as the code."""
-
-    def __init__(self, choices, **kwargs):
-        super().__init__(**kwargs)
-        self.choices = choices
-
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        if not text:
-            return text
-        wanted = text.casefold()
-        for code, label in self.choices:
-            if wanted in (str(code).casefold(), str(label).casefold()):
-                return code
-        codes = [str(code) for code, _label in self.choices]
-        allowed = ", ".join(codes) if len(codes) <= 12 else _("a code such as %s") % codes[0]
-        raise ValueError(
-            _("“%(value)s” is not allowed here. Use %(allowed)s.")
-            % {"value": text, "allowed": allowed}
-        )
-
-
-class NaturalKeyWidget(widgets.ForeignKeyWidget):
-    """One related item by a key people know, such as an instrument's slug."""
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except ObjectDoesNotExist:
-            raise ValueError(self.not_found(value, row)) from None
-
-    def not_found(self, value, row) -> str:
-        return _("No %(model)s has the %(key)s “%(value)s”.") % {
-            "model": self.model._meta.verbose_name,
-            "key": self.model._meta.get_field(self.field).verbose_name,
-            "value": value,
-        }
-
-
-class PhaseWidget(NaturalKeyWidget):
-    """A phase by its number within the row's JWP (the ``jwp`` column)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(Phase, "number", **kwargs)
-
-    def get_queryset(self, value, row, *args, **kwargs):
-        return Phase.objects.filter(jwp__slug=(row or {}).get("jwp") or "")
-
-    def not_found(self, value, row) -> str:
-        return _("The JWP “%(jwp)s” has no phase %(number)s.") % {
-            "jwp": (row or {}).get("jwp") or "",
-            "number": value,
-        }
-
-
-class NaturalKeyListWidget(widgets.ManyToManyWidget):
-    """Several related items by their keys, separated by ``;`` (or ``,``). Every key must
-    exist: an unknown one is an error that names it, never silently dropped."""
-
-    def __init__(self, model, field, *, upper=False, **kwargs):
-        super().__init__(model, separator=";", field=field, **kwargs)
-        self.upper = upper
-
-    def keys(self, value) -> list[str]:
-        if value in (None, ""):
-            return []
-        keys = [key.strip() for key in LIST_SEPARATOR.split(str(value))]
-        return list(dict.fromkeys(key.upper() if self.upper else key for key in keys if key))
-
-    def clean(self, value, row=None, **kwargs):
-        keys = self.keys(value)
-        found = {
-            getattr(item, self.field): item
-            for item in self.model.objects.filter(**{f"{self.field}__in": keys})
-        }
-        unknown = [key for key in keys if key not in found]
-        if unknown:
-            raise ValueError(
-                _("Unknown %(model)s: %(keys)s.")
-                % {"model": self.model._meta.verbose_name_plural, "keys": ", ".join(unknown)}
-            )
-        return [found[key] for key in keys]
-
-
-def _normalised(value):
-    """Cell values as people mean them: text without surrounding spaces, and whole numbers
-    that a spreadsheet stores as floats (2.0) as whole numbers."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _header(value) -> str:
-    return "" if value is None else str(value).strip().lower()
 
 
 # -- resources ---------------------------------------------------------------------------------
 
 
-class DraftImportResource(resources.ModelResource):
-    """What the programme and output imports share: drafts only, keys instead of ids, the
-    model's validation, and who imported (and from which file) in the change history."""
+class SpreadsheetResource(resources.ModelResource):
+    """What every bulk import shares: keys instead of ids, a header row checked before any
+    row, the model's validation, writes through ``content_save`` as the importing account, and
+    who imported (and from which file) in the change history."""
 
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
@@ -191,17 +62,18 @@ class DraftImportResource(resources.ModelResource):
     constraint_fields: Mapping[str, str] = {}
     #: Column -> what goes in it, shown above the upload form.
     column_help: Mapping[str, str] = {}
+    #: Columns a file must have, whatever its rows hold.
+    required_columns: tuple[str, ...] = ()
 
     def get_queryset(self):
         # The row of an item the file updates stays locked until the import's transaction
-        # ends: nobody can publish it between the draft check below and the save.
+        # ends: nobody can publish it between the checks of the row and its save.
         return self._meta.model.objects.select_for_update()
 
     def before_import(self, dataset, **kwargs):
         """Checks the header row. The rows are still read after a refused header, so that the
         preview lists every problem of the file at once."""
-        self._rows_of_slug: dict[str, int] = {}
-        headers = [_header(header) for header in dataset.headers or []]
+        headers = [header_name(header) for header in dataset.headers or []]
         known = {field.column_name for field in self.get_import_fields()}
         problems = []
         unknown = sorted({header for header in headers if header and header not in known})
@@ -213,45 +85,21 @@ class DraftImportResource(resources.ModelResource):
         twice = sorted({header for header in headers if header and headers.count(header) > 1})
         if twice:
             problems.append(_("Columns given twice: %s.") % ", ".join(twice))
+        missing = [column for column in self.required_columns if column not in headers]
+        if missing and dataset.height:
+            problems.append(_("Missing columns: %s.") % ", ".join(missing))
         for index, header in enumerate(headers):
             if not header and any(
-                _normalised(value) not in (None, "") for value in dataset.get_col(index)
+                normalised(value) not in (None, "") for value in dataset.get_col(index)
             ):
                 problems.append(_("Column %d has values but no name.") % (index + 1))
         dataset.headers = headers
-        if "slug" not in headers and dataset.height:
-            dataset.append_col([""] * dataset.height, header="slug")
         if problems:
             raise ValueError(" ".join(problems))
 
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
-            row[column] = _normalised(value)
-        if not row.get("slug") and row.get("title"):
-            max_length = self._meta.model._meta.get_field("slug").max_length
-            row["slug"] = slugify(row["title"])[:max_length].strip("-")
-        slug = row.get("slug")
-        if slug:
-            first = self._rows_of_slug.setdefault(slug, kwargs.get("row_number"))
-            if first != kwargs.get("row_number"):
-                raise ValidationError(
-                    {
-                        "slug": _("Row %(row)d has this slug already: one row per item.")
-                        % {"row": first}
-                    }
-                )
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        if new:
-            instance.status = PublicationStatus.DRAFT
-            instance.published_at = None
-        elif instance.status != PublicationStatus.DRAFT:
-            raise ValidationError(
-                {
-                    "slug": _("“%(slug)s” is %(status)s: change it in the admin.")
-                    % {"slug": instance.slug, "status": instance.get_status_display().lower()}
-                }
-            )
+            row[column] = normalised(value)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return all(value in (None, "") for value in row.values())
@@ -284,6 +132,10 @@ class DraftImportResource(resources.ModelResource):
             validate_unique=validate_unique,
         )
 
+    def content_owner(self, instance):
+        """The publishable item ``instance`` is a row of, if it is one (see ``content_save``)."""
+        return None
+
     def save_instance(self, instance, is_create, row, **kwargs):
         """Through the services, as the importing account: its add or change permission, the
         review rule, and who imported from which file in the history (the row was validated
@@ -291,8 +143,53 @@ class DraftImportResource(resources.ModelResource):
         file_name = kwargs.get("file_name")
         reason = _("Imported from %s") % file_name if file_name else _("Imported")
         content_save(
-            instance, user=kwargs.get("user"), reason=reason[:HISTORY_REASON_LENGTH], clean=False
+            instance,
+            user=kwargs.get("user"),
+            reason=reason[:HISTORY_REASON_LENGTH],
+            owner=self.content_owner(instance),
+            clean=False,
         )
+
+
+class DraftImportResource(SpreadsheetResource):
+    """What the programme and output imports share: one row per item by its slug, and drafts
+    only."""
+
+    def before_import(self, dataset, **kwargs):
+        self._rows_of_slug: dict[str, int] = {}
+        try:
+            super().before_import(dataset, **kwargs)
+        finally:
+            if "slug" not in (dataset.headers or []) and dataset.height:
+                dataset.append_col([""] * dataset.height, header="slug")
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        if not row.get("slug") and row.get("title"):
+            max_length = self._meta.model._meta.get_field("slug").max_length
+            row["slug"] = slugify(row["title"])[:max_length].strip("-")
+        slug = row.get("slug")
+        if slug:
+            first = self._rows_of_slug.setdefault(slug, kwargs.get("row_number"))
+            if first != kwargs.get("row_number"):
+                raise ValidationError(
+                    {
+                        "slug": _("Row %(row)d has this slug already: one row per item.")
+                        % {"row": first}
+                    }
+                )
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            instance.status = PublicationStatus.DRAFT
+            instance.published_at = None
+        elif instance.status != PublicationStatus.DRAFT:
+            raise ValidationError(
+                {
+                    "slug": _("“%(slug)s” is %(status)s: change it in the admin.")
+                    % {"slug": instance.slug, "status": instance.get_status_display().lower()}
+                }
+            )
 
 
 def _column(model, name: str, widget) -> fields.Field:

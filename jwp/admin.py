@@ -3,7 +3,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from publishing.admin import OwnedRowAdmin, PublishableAdmin, iati_check_display
+from programmes.admin import CLASSIFICATION_FIELDSETS
+from publishing.admin import (
+    OwnedRowAdmin,
+    PublishableAdmin,
+    iati_check_detail,
+    iati_check_display,
+)
 
 from . import links, services
 from .models import (
@@ -70,23 +76,28 @@ class JointWorkProgrammeAdmin(PublishableAdmin):
         (_("Text"), {"fields": ["summary", "description"]}),
         (_("Status and dates"), {"fields": ["activity_status", ("start", "end")]}),
         (_("Themes"), {"fields": ["themes"]}),
+        *CLASSIFICATION_FIELDSETS,
         (_("Internal"), {"fields": ["notes"], "classes": ["collapse"]}),
-        (_("IATI export"), {"fields": ["iati_check"]}),
+        (_("IATI export"), {"fields": ["iati_check_form"]}),
     ]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related("phases", "memberships__organisation", "themes")
+            .prefetch_related("phases", "memberships__organisation", "themes", "sectors")
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "iati_check")
+        return (*super().get_readonly_fields(request, obj), "iati_check", "iati_check_form")
 
     @admin.display(description=_("IATI"))
     def iati_check(self, obj):
         return iati_check_display(obj)
+
+    @admin.display(description=_("IATI"))
+    def iati_check_form(self, obj):
+        return iati_check_detail(obj)
 
     @admin.display(description=_("lead"))
     def lead(self, obj):

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programmes.iati_codes import ActivityStatus
-from programmes.models import Organisation, Programme, iati_identifier_validator
+from programmes.models import (
+    ActivityClassifications,
+    Organisation,
+    Programme,
+    activity_sectors,
+    iati_identifier_validator,
+    iati_problems_of,
+)
 from publishing.files import ContentFileField
 from publishing.models import Language, Publishable, TimeStampedModel
 from publishing.storage import private_storage
@@ -17,11 +24,20 @@ from publishing.validators import validate_upload
 from windows.models import Theme, WindowCode
 
 
-class JointWorkProgramme(Publishable):
+class JointWorkProgramme(Publishable, ActivityClassifications):
     """Coordination platform, knowledge hub and think tank of the Global window."""
 
     # Related rows a revision carries (publishing.revisions), the money rows of finances too.
-    revision_rows = ("memberships", "phases", "budgets", "planneddisbursements", "transactions")
+    revision_rows = (
+        "memberships",
+        "phases",
+        "sectors",
+        "policymarkers",
+        "contacts",
+        "budgets",
+        "planneddisbursements",
+        "transactions",
+    )
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
@@ -89,18 +105,24 @@ class JointWorkProgramme(Publishable):
         return reverse("jwp-detail", kwargs={"slug": self.slug})
 
     def iati_problems(self) -> list[str]:
-        """What stops this JWP from being a valid IATI activity (docs/iati.md).
-        Reads ``memberships`` and ``themes``: prefetch them for lists."""
-        problems = []
-        if not (self.description or self.summary).strip():
-            problems.append(_("no summary or description"))
-        if not self.memberships.all():
-            problems.append(_("no member organisation"))
-        if not self.start:  # IATI rule 6.11.1: a start date
-            problems.append(_("no start date"))
-        if not any(theme.dac_sector_code for theme in self.themes.all()):
-            problems.append(_("no theme with a DAC sector code"))
-        return problems
+        """What stops this JWP from being a valid IATI activity (docs/iati.md). Reads
+        ``memberships``, ``themes`` and ``sectors``: prefetch them for lists. A JWP reports
+        its region (the Global window), not countries."""
+        problems = iati_problems_of(
+            text=self.description or self.summary,
+            has_partner=bool(self.memberships.all()),
+            dates=(None, self.start),
+            country_shares=None,
+            sectors=activity_sectors(
+                [(s.vocabulary, s.code, s.name, s.percentage) for s in self.sectors.all()],
+                [theme.dac_sector_code for theme in self.themes.all()],
+            ),
+        )
+        # Said as a JWP's editor knows it: members, and one start date.
+        replacements = {
+            str(_("no participating organisation")): _("no member organisation"),
+        }
+        return [replacements.get(str(problem), problem) for problem in problems]
 
 
 class Membership(TimeStampedModel):

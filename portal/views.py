@@ -1,6 +1,7 @@
 """The site's pages that bring several apps together: the home and how-we-work pages, the pages
 of windows, instruments and themes, and the programme page (which shows outputs and lessons)."""
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -8,11 +9,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
+from classifications import selectors as classification_selectors
 from finances import selectors as money_selectors
 from jwp import selectors as jwp_selectors
 from programmes import selectors as programme_selectors
 from programmes.iati_codes import OrganisationRole
-from programmes.models import Country, Programme
+from programmes.models import Country, Programme, ProgrammeCountry
 from publishing.files import file_response
 from publishing.models import Document
 from publishing.preview import may_preview
@@ -164,6 +166,11 @@ def programme_detail(request, slug):
                 jwp_selectors.programme_outputs(),
                 jwp_selectors.programme_lessons(),
                 *money_selectors.money_prefetches(),
+                *classification_selectors.classification_prefetches(),
+                Prefetch(
+                    "recipient_countries",
+                    queryset=ProgrammeCountry.objects.select_related("country"),
+                ),
             ),
         )
     except Programme.DoesNotExist:
@@ -190,6 +197,10 @@ def programme_detail(request, slug):
             "lessons": programme.public_lessons,
             "money": money,
             "money_charts": selectors.money_charts(money),
+            "transactions_csv": reverse("v1:transaction-list")
+            + "?"
+            + urlencode({"programme": programme.slug, "format": "csv"}),
+            "sectors": classification_selectors.reported_sectors(programme),
             "preview": not programme.is_published,
             "structured_data": _structured_data(request, programme, partners_by_role),
         },

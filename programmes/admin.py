@@ -7,6 +7,9 @@ from publishing.admin import (
     OwnedRowAdmin,
     PublishableAdmin,
     ReferenceAdmin,
+    SharesFormSet,
+    SharesInline,
+    iati_check_detail,
     iati_check_display,
 )
 
@@ -17,8 +20,32 @@ from .models import (
     Dimension,
     Organisation,
     Programme,
+    ProgrammeCountry,
     ProgrammePartner,
 )
+
+# The IATI classifications of an activity, in the form of a programme and of a JWP.
+CLASSIFICATION_FIELDSETS = [
+    (
+        _("More descriptions"),
+        {"fields": ["objectives", "target_groups", "other_description"], "classes": ["collapse"]},
+    ),
+    (
+        _("IATI classifications"),
+        {
+            "fields": [
+                ("activity_scope", "collaboration_type", "humanitarian"),
+                ("default_flow_type", "default_finance_type"),
+                ("default_aid_type", "default_tied_status"),
+            ],
+            "classes": ["collapse"],
+            "description": _(
+                "The defaults of the activity's transactions: a transaction without its own "
+                "flow, finance, aid or tied type has these."
+            ),
+        },
+    ),
+]
 
 
 @admin.register(Country)
@@ -70,6 +97,19 @@ class ProgrammePartnerInline(admin.TabularInline):
     model = ProgrammePartner
     autocomplete_fields = ["organisation"]
     extra = 0
+
+
+class RecipientCountryFormSet(SharesFormSet):
+    @staticmethod
+    def share_label(group) -> str:
+        return str(_("Recipient countries"))
+
+
+class RecipientCountryInline(SharesInline):
+    model = ProgrammeCountry
+    formset = RecipientCountryFormSet
+    fields = ["country", "percentage"]
+    autocomplete_fields = ["country"]
 
 
 class ActivityInline(admin.StackedInline):
@@ -125,9 +165,9 @@ class ProgrammeAdmin(PublishableAdmin):
     search_fields = ["title", "summary", "iati_identifier", "countries__name", "cities__name"]
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["countries", "cities", "parent", "dimensions"]
+    autocomplete_fields = ["cities", "parent", "dimensions"]
     filter_horizontal = ["themes"]
-    inlines = [ProgrammePartnerInline, ActivityInline]
+    inlines = [RecipientCountryInline, ProgrammePartnerInline, ActivityInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "instrument", "iati_identifier", "parent"]}),
         (_("Text"), {"fields": ["summary", "description"]}),
@@ -142,20 +182,35 @@ class ProgrammeAdmin(PublishableAdmin):
                 ]
             },
         ),
-        (_("Themes and places"), {"fields": ["themes", "countries", "cities", "dimensions"]}),
+        (
+            _("Themes and places"),
+            {
+                "fields": ["themes", "cities", "dimensions"],
+                "description": _("Recipient countries, with their shares, are below the form."),
+            },
+        ),
+        *CLASSIFICATION_FIELDSETS,
         (_("Internal"), {"fields": ["notes"], "classes": ["collapse"]}),
-        (_("IATI export"), {"fields": ["iati_check"]}),
+        (_("IATI export"), {"fields": ["iati_check_form"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("countries", "partners", "themes")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("countries", "recipient_countries", "partners", "themes", "sectors")
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "iati_check")
+        return (*super().get_readonly_fields(request, obj), "iati_check", "iati_check_form")
 
     @admin.display(description=_("IATI"))
     def iati_check(self, obj):
         return iati_check_display(obj)
+
+    @admin.display(description=_("IATI"))
+    def iati_check_form(self, obj):
+        return iati_check_detail(obj)
 
     @admin.display(description=_("countries"))
     def country_list(self, obj):

@@ -366,3 +366,86 @@ class AidType(models.TextChoices):
     AH04 = "H04", "H04 — Asylum-seekers ultimately rejected"
     AH05 = "H05", "H05 — Recognised refugees"
     AH06 = "H06", "H06 — Refugees and asylum seekers in other provider countries"
+
+
+class SectorVocabulary(models.TextChoices):
+    DAC_5 = "1", _("OECD DAC CRS purpose codes (5 digit)")
+    DAC_3 = "2", _("OECD DAC CRS purpose codes (3 digit)")
+    COFOG = "3", _("Classification of the Functions of Government (UN)")
+    NACE = "4", _("Statistical classification of economic activities in the European Community")
+    NTEE = "5", _("National Taxonomy for Exempt Entities (USA)")
+    AIDDATA = "6", _("AidData")
+    SDG_GOAL = "7", _("SDG Goal")
+    SDG_TARGET = "8", _("SDG Target")
+    SDG_INDICATOR = "9", _("SDG Indicator")
+    HUMANITARIAN_CLUSTERS = "10", _("Humanitarian Global Clusters (IASC)")
+    NAICS = "11", _("North American Industry Classification System (NAICS)")
+    UN_SYSTEM_FUNCTION = "12", _("UN System Function")
+    REPORTING_ORGANISATION = "99", _("Reporting Organisation")
+    REPORTING_ORGANISATION_2 = "98", _("Reporting Organisation 2")
+
+
+class PolicyMarkerVocabulary(models.TextChoices):
+    OECD_DAC_CRS = "1", _("OECD DAC CRS")
+    REPORTING_ORGANISATION = "99", _("Reporting Organisation")
+
+
+class PolicyMarker(models.TextChoices):
+    GENDER_EQUALITY = "1", _("Gender equality")
+    AID_TO_ENVIRONMENT = "2", _("Aid to environment")
+    PARTICIPATORY_DEVELOPMENT = "3", _("Participatory development / good governance")
+    TRADE_DEVELOPMENT = "4", _("Trade development")
+    BIODIVERSITY = "5", _("Biological diversity")
+    CLIMATE_MITIGATION = "6", _("Climate change: mitigation")
+    CLIMATE_ADAPTATION = "7", _("Climate change: adaptation")
+    DESERTIFICATION = "8", _("Desertification")
+    RMNCH = "9", _("Reproductive, maternal, newborn and child health")
+    DISASTER_RISK_REDUCTION = "10", _("Disaster risk reduction")
+    DISABILITY = "11", _("Disability")
+    NUTRITION = "12", _("Nutrition")
+
+
+class PolicySignificance(models.TextChoices):
+    NOT_TARGETED = "0", _("Not targeted")
+    SIGNIFICANT = "1", _("Significant objective")
+    PRINCIPAL = "2", _("Principal objective")
+    PRINCIPAL_AND_ACTION_PROGRAMME = (
+        "3",
+        _("Principal objective and in support of an action programme"),
+    )
+    EXPLICIT_PRIMARY = "4", _("Explicit primary objective")
+
+
+class ActivityScope(models.TextChoices):
+    GLOBAL = "1", _("Global")
+    REGIONAL = "2", _("Regional")
+    MULTI_NATIONAL = "3", _("Multi-national")
+    NATIONAL = "4", _("National")
+    SUB_NATIONAL_MULTI = "5", _("Sub-national: several first-level administrative areas")
+    SUB_NATIONAL_FIRST = "6", _("Sub-national: one first-level administrative area")
+    SUB_NATIONAL_SECOND = "7", _("Sub-national: one second-level administrative area")
+    SINGLE_LOCATION = "8", _("Single location")
+
+
+class CollaborationType(models.TextChoices):
+    BILATERAL = "1", _("Bilateral")
+    MULTILATERAL_INFLOWS = "2", _("Multilateral (inflows)")
+    BILATERAL_CORE_NGO = "3", _("Bilateral, core contributions to NGOs and other private bodies")
+    MULTILATERAL_OUTFLOWS = "4", _("Multilateral outflows")
+    PRIVATE_SECTOR_OUTFLOWS = "6", _("Private sector outflows")
+    BILATERAL_EX_POST = "7", _("Bilateral, ex-post reporting on NGOs' activities")
+    TRIANGULAR = "8", _("Bilateral, triangular co-operation")
+
+
+class ContactType(models.TextChoices):
+    GENERAL = "1", _("General enquiries")
+    PROJECT_MANAGEMENT = "2", _("Project management")
+    FINANCIAL_MANAGEMENT = "3", _("Financial management")
+    COMMUNICATIONS = "4", _("Communications")
+
+
+class DescriptionType(models.TextChoices):
+    GENERAL = "1", _("General")
+    OBJECTIVES = "2", _("Objectives")
+    TARGET_GROUPS = "3", _("Target groups")
+    OTHER = "4", _("Other")

@@ -12,9 +12,22 @@ from simple_history.models import HistoricalRecords
 
 from publishing.indexes import OrderingIndex
 from publishing.models import Publishable, TimeStampedModel
+from publishing.shares import incomplete_groups
 from windows.models import Instrument, Theme
 
-from .iati_codes import ActivityStatus, Currency, OrganisationRole, OrganisationType, Region
+from .iati_codes import (
+    ActivityScope,
+    ActivityStatus,
+    AidType,
+    CollaborationType,
+    Currency,
+    FinanceType,
+    FlowType,
+    OrganisationRole,
+    OrganisationType,
+    Region,
+    TiedStatus,
+)
 
 
 class Country(TimeStampedModel):
@@ -197,13 +210,77 @@ iati_identifier_validator = RegexValidator(
 )
 
 
-class Programme(Publishable):
+class ActivityClassifications(models.Model):
+    """What IATI says of every activity, programmes and JWPs alike: the descriptions beyond
+    the general one, the scope, and the defaults of its money (a transaction without its own
+    flow, finance, aid or tied type has these). Empty means not known; nothing is assumed."""
+
+    objectives = models.TextField(
+        _("objectives"), blank=True, help_text=_("What the activity sets out to achieve.")
+    )
+    target_groups = models.TextField(
+        _("target groups"), blank=True, help_text=_("Whom the activity is meant to benefit.")
+    )
+    other_description = models.TextField(_("other description"), blank=True)
+    activity_scope = models.CharField(
+        _("activity scope"),
+        max_length=1,
+        choices=ActivityScope.choices,
+        blank=True,
+        help_text=_("IATI ActivityScope: from global to a single location."),
+    )
+    collaboration_type = models.CharField(
+        _("collaboration type"), max_length=1, choices=CollaborationType.choices, blank=True
+    )
+    default_flow_type = models.CharField(
+        _("default flow type"), max_length=2, choices=FlowType.choices, blank=True
+    )
+    default_finance_type = models.CharField(
+        _("default finance type"), max_length=4, choices=FinanceType.choices, blank=True
+    )
+    default_aid_type = models.CharField(
+        _("default aid type"), max_length=4, choices=AidType.choices, blank=True
+    )
+    default_tied_status = models.CharField(
+        _("default tied status"), max_length=1, choices=TiedStatus.choices, blank=True
+    )
+    humanitarian = models.BooleanField(
+        _("humanitarian"),
+        default=False,
+        help_text=_("The activity relates wholly or in part to humanitarian aid."),
+    )
+
+    class Meta:
+        abstract = True
+
+    #: (field, IATI description type) of the descriptions after the general one.
+    EXTRA_DESCRIPTIONS = (("objectives", "2"), ("target_groups", "3"), ("other_description", "4"))
+    #: Every field of this mixin, for services, serializers and the export.
+    FIELDS = (
+        "objectives",
+        "target_groups",
+        "other_description",
+        "activity_scope",
+        "collaboration_type",
+        "default_flow_type",
+        "default_finance_type",
+        "default_aid_type",
+        "default_tied_status",
+        "humanitarian",
+    )
+
+
+class Programme(Publishable, ActivityClassifications):
     """A country programme, an innovation grant or call, or a global initiative."""
 
     # Related rows a revision carries (publishing.revisions), the money rows of finances too.
     revision_rows = (
         "partners",
         "activities",
+        "recipient_countries",
+        "sectors",
+        "policymarkers",
+        "contacts",
         "budgets",
         "planneddisbursements",
         "transactions",
@@ -259,7 +336,11 @@ class Programme(Publishable):
         Theme, verbose_name=_("themes"), blank=True, related_name="programmes"
     )
     countries = models.ManyToManyField(
-        Country, verbose_name=_("countries"), blank=True, related_name="programmes"
+        Country,
+        through="ProgrammeCountry",
+        verbose_name=_("countries"),
+        blank=True,
+        related_name="programmes",
     )
     cities = models.ManyToManyField(
         City, verbose_name=_("cities"), blank=True, related_name="programmes"
@@ -401,20 +482,51 @@ class Programme(Publishable):
         """Published programmes the IATI export leaves out: the rules of ``iati_problems_of``,
         as one query."""
         blank = r"^\s*$"
-        themes = cls.themes.through.objects.filter(
-            programme=models.OuterRef("pk"), theme__dac_sector_code__gt=""
+        outer = models.OuterRef("pk")
+        Sector = cls._meta.get_field("sectors").related_model  # classifications, above us
+        theme_codes = cls.themes.through.objects.filter(
+            programme=outer, theme__dac_sector_code__gt=""
+        )
+        sectors = Sector.objects.filter(programme=outer)
+        dac_sectors = sectors.filter(vocabulary=DAC_5_DIGIT)
+        several_theme_codes = (
+            theme_codes.values("programme")
+            .annotate(codes=models.Count("theme__dac_sector_code", distinct=True))
+            .filter(codes__gt=1)
+        )
+        sector_without_share = Sector.objects.filter(
+            programme=outer, percentage__isnull=True
+        ).filter(
+            models.Exists(
+                Sector.objects.filter(
+                    programme=models.OuterRef("programme"),
+                    vocabulary=models.OuterRef("vocabulary"),
+                ).exclude(pk=models.OuterRef("pk"))
+            )
+        )
+        country_without_share = ProgrammeCountry.objects.filter(
+            programme=outer, percentage__isnull=True
+        ).filter(
+            models.Exists(
+                ProgrammeCountry.objects.filter(programme=models.OuterRef("programme")).exclude(
+                    pk=models.OuterRef("pk")
+                )
+            )
         )
         condition = (
             (Q(description__regex=blank) & Q(summary__regex=blank))
-            | ~models.Exists(ProgrammePartner.objects.filter(programme=models.OuterRef("pk")))
+            | ~models.Exists(ProgrammePartner.objects.filter(programme=outer))
             | Q(
                 planned_start__isnull=True,
                 actual_start__isnull=True,
                 planned_end__isnull=True,
                 actual_end__isnull=True,
             )
-            | ~models.Exists(cls.countries.through.objects.filter(programme=models.OuterRef("pk")))
-            | ~models.Exists(themes)
+            | ~models.Exists(ProgrammeCountry.objects.filter(programme=outer))
+            | (~models.Exists(theme_codes) & ~models.Exists(sectors))
+            | (models.Exists(several_theme_codes) & ~models.Exists(dac_sectors))
+            | models.Exists(sector_without_share)
+            | models.Exists(country_without_share)
         )
         return cls.objects.published().filter(condition)
 
@@ -432,13 +544,19 @@ class Programme(Publishable):
 
     def iati_problems(self) -> list[str]:
         """What stops this programme from being a valid IATI activity (docs/iati.md).
-        Reads ``partners``, ``countries`` and ``themes``: prefetch them for lists."""
+        Reads ``partners``, ``recipient_countries``, ``themes`` and ``sectors``: prefetch them
+        for lists."""
         return iati_problems_of(
             text=self.description or self.summary,
             has_partner=bool(self.partners.all()),
             dates=(self.planned_start, self.actual_start, self.planned_end, self.actual_end),
-            has_country=bool(self.countries.all()),
-            sector_codes=[theme.dac_sector_code for theme in self.themes.all()],
+            country_shares=[
+                (row.country_id, row.percentage) for row in self.recipient_countries.all()
+            ],
+            sectors=activity_sectors(
+                [(s.vocabulary, s.code, s.name, s.percentage) for s in self.sectors.all()],
+                [theme.dac_sector_code for theme in self.themes.all()],
+            ),
         )
 
     @property
@@ -523,9 +641,26 @@ class ProgrammeMoney(models.Model):
         return f"{self.programme_id} {self.currency}: {self.budget} / {self.spent}"
 
 
-def iati_problems_of(*, text, has_partner, dates, has_country, sector_codes) -> list[str]:
-    """The rules of an exportable programme, on plain facts: ``Programme.iati_problems()`` and
-    the IATI export (which reads rows, not model instances) both apply them."""
+DAC_5_DIGIT = "1"  # SectorVocabulary: the OECD DAC 5-digit purpose codes of the themes
+OWN_VOCABULARIES = {"98", "99"}  # SectorVocabulary: the reporting organisation's own
+
+
+def activity_sectors(rows, theme_codes) -> list[tuple[str, str, str, object]]:
+    """The sectors an activity reports, as (vocabulary, code, name, percentage): its own
+    sector rows, and when none is a DAC 5-digit one, the DAC codes of its themes, without a
+    percentage (one code needs none; several wait for an editor to give their shares)."""
+    sectors = list(rows)
+    if not any(vocabulary == DAC_5_DIGIT for vocabulary, *_rest in sectors):
+        codes = sorted({code for code in theme_codes if code})
+        sectors += [(DAC_5_DIGIT, code, "", None) for code in codes]
+    return sectors
+
+
+def iati_problems_of(*, text, has_partner, dates, country_shares, sectors) -> list[str]:
+    """The rules of an exportable activity, on plain facts: ``Programme.iati_problems()``,
+    ``JointWorkProgramme.iati_problems()`` and the IATI export (which reads rows, not model
+    instances) all apply them. ``country_shares``: (country, percentage) pairs, or None for
+    an activity that reports a region instead; ``sectors``: ``activity_sectors``."""
     problems = []
     if not (text or "").strip():
         problems.append(_("no summary or description"))
@@ -534,10 +669,21 @@ def iati_problems_of(*, text, has_partner, dates, has_country, sector_codes) -> 
     planned_start, actual_start = dates[:2]
     if not (planned_start or actual_start):  # IATI rule 6.11.1: a planned or actual start
         problems.append(_("no start date"))
-    if not has_country:
-        problems.append(_("no recipient country"))
-    if not any(sector_codes):
-        problems.append(_("no theme with a DAC sector code"))
+    if country_shares is not None:
+        if not country_shares:
+            problems.append(_("no recipient country"))
+        elif incomplete_groups(("country", share) for _country, share in country_shares):
+            problems.append(_("recipient countries without their percentages"))
+    if not sectors:
+        problems.append(_("no sector (and no theme with a DAC sector code)"))
+    # IATI rule 2.2.1: a code of the reporting organisation's own vocabulary needs its name.
+    if any(row[0] in OWN_VOCABULARIES and not row[2] for row in sectors):
+        problems.append(_("a sector of our own vocabulary (98, 99) without its name"))
+    for vocabulary in incomplete_groups((row[0], row[3]) for row in sectors):
+        problems.append(
+            _("sectors without their percentages (vocabulary %(vocabulary)s)")
+            % {"vocabulary": vocabulary}
+        )
     return problems
 
 
@@ -580,6 +726,54 @@ class ProgrammePartner(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organisation} — {self.get_role_display()}"
+
+
+class ProgrammeCountry(models.Model):
+    """A recipient country of a programme, with its share of the programme when known. Several
+    countries each need one, adding up to 100 (``publishing.shares``); one alone needs none."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="recipient_countries",
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.CASCADE, related_name="+"
+    )
+    percentage = models.DecimalField(
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "This country's share of the programme. Leave empty only while it is not known: "
+            "with several countries the IATI file then leaves the programme out."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        # The table Django made for the plain many-to-many relation, kept (migration 0007).
+        db_table = "programmes_programme_countries"
+        ordering = ["country__name"]
+        verbose_name = _("recipient country")
+        verbose_name_plural = _("recipient countries")
+        unique_together = [("programme", "country")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percentage__isnull=True) | Q(percentage__gte=0, percentage__lte=100),
+                name="programme_country_percentage_range",
+                violation_error_message=_("A percentage is between 0 and 100."),
+            )
+        ]
+
+    def __str__(self):
+        share = f" ({self.percentage} %)" if self.percentage is not None else ""
+        return f"{self.country}{share}"
 
 
 class ActivityLevel(models.TextChoices):

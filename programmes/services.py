@@ -10,9 +10,15 @@ from typing import Any
 from django.db import transaction
 
 from publishing.models import PublicationStatus
-from publishing.services import content_delete, content_save, require_permission, split_fields
+from publishing.services import (
+    content_delete,
+    content_save,
+    require_permission,
+    rows_set,
+    split_fields,
+)
 
-from .models import Organisation, Programme, ProgrammePartner
+from .models import ActivityClassifications, Organisation, Programme, ProgrammePartner
 
 PROGRAMME_FIELDS = frozenset(
     {
@@ -31,6 +37,7 @@ PROGRAMME_FIELDS = frozenset(
         "currency",
         "parent",
         "notes",
+        *ActivityClassifications.FIELDS,
     }
 )
 PROGRAMME_M2M_FIELDS = frozenset({"themes", "countries", "cities"})
@@ -47,24 +54,36 @@ PROGRAMME_CONSTRAINT_FIELDS = {
 }
 
 
-def _save(programme: Programme, *, user, m2m: Mapping[str, Any], reason: str = "") -> Programme:
-    return content_save(
+def _save(
+    programme: Programme, *, user, m2m: Mapping[str, Any], rows=None, reason: str = ""
+) -> Programme:
+    """Saves the programme, then its recipient countries with their shares when ``rows``
+    (``{"country": Country, "percentage": Decimal | None}`` mappings) are given."""
+    programme = content_save(
         programme,
         user=user,
         m2m=m2m,
         reason=reason,
         constraint_fields=PROGRAMME_CONSTRAINT_FIELDS,
     )
+    if rows is not None:
+        rows_set(
+            user=user, owner=programme, relation="recipient_countries", rows=rows, reason=reason
+        )
+    return programme
 
 
 @transaction.atomic
 def programme_create(*, user, data: dict, reason: str = "") -> Programme:
     """A new programme, always a draft. ``data`` holds model values (an ``Instrument``, lists
-    of ``Theme`` / ``Country`` / ``City``, a parent ``Programme``), not slugs."""
+    of ``Theme`` / ``Country`` / ``City``, a parent ``Programme``), not slugs; the countries
+    with their shares may come as ``recipient_countries`` rows instead of ``countries``."""
     require_permission(user, "programmes.add_programme")
+    data = dict(data)
+    rows = data.pop("recipient_countries", None)
     plain, m2m = split_fields(data, fields=PROGRAMME_FIELDS, m2m_fields=PROGRAMME_M2M_FIELDS)
     programme = Programme(**plain, status=PublicationStatus.DRAFT, published_at=None)
-    return _save(programme, user=user, m2m=m2m, reason=reason)
+    return _save(programme, user=user, m2m=m2m, rows=rows, reason=reason)
 
 
 @transaction.atomic
@@ -76,11 +95,13 @@ def programme_update(*, user, programme: Programme, data: dict, reason: str = ""
     database, even when ``programme`` was loaded before someone published it.
     """
     require_permission(user, "programmes.change_programme")
+    data = dict(data)
+    rows = data.pop("recipient_countries", None)
     plain, m2m = split_fields(data, fields=PROGRAMME_FIELDS, m2m_fields=PROGRAMME_M2M_FIELDS)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     for name, value in plain.items():
         setattr(programme, name, value)
-    return _save(programme, user=user, m2m=m2m, reason=reason)
+    return _save(programme, user=user, m2m=m2m, rows=rows, reason=reason)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import files, revisions, services
+from . import files, revisions, services, shares
 from .models import (
     WORKFLOW_FIELDS,
     Document,
@@ -53,6 +54,119 @@ def iati_check_display(obj):
         _("Left out of the IATI export until this is fixed."),
         "; ".join(str(problem) for problem in problems),
     )
+
+
+PROPOSE_SHARES = "propose_shares"  # the change form's query parameter: propose an even split
+
+
+def iati_check_detail(obj):
+    """The IATI verdict on the change form: as in the list, plus, when percentages are
+    missing, the link that proposes an even split for the editor to confirm."""
+    verdict = iati_check_display(obj)
+    if obj is None or obj.pk is None:
+        return verdict
+    if not any("percentages" in str(problem) for problem in obj.iati_problems()):
+        return verdict
+    return format_html(
+        '{} <a href="?{}=1">{}</a>',
+        verdict,
+        PROPOSE_SHARES,
+        _("Propose an even split of the missing percentages"),
+    )
+
+
+class SharesFormSet(BaseInlineFormSet):
+    """An inline of rows with percentages that follow the rule of shares (publishing.shares):
+    refused unless each group (``share_group``, a field such as the vocabulary; one group when
+    None) has every percentage or none, adding up to 100.
+
+    With ``?propose_shares=1`` on a GET of the change form (``propose``), the rows of a group
+    whose percentages are all empty show an even split as their initial values, and
+    ``added_rows`` (such as the sectors of the themes) appear as new rows: nothing is saved
+    until the editor saves the form, which is the confirmation."""
+
+    share_group: str | None = None
+    propose = False
+    added_rows: list[dict] = []
+
+    @staticmethod
+    def share_label(group) -> str:
+        return str(_("Percentages"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = self._proposal() if self.propose and not self.is_bound else {}
+
+    def _group(self, values) -> object:
+        return values.get(self.share_group) if self.share_group else None
+
+    def _proposal(self) -> dict[int, dict]:
+        """Initial values by form index: the added rows, and an even split of every group of
+        several rows that has no percentage yet."""
+        existing = list(self.get_queryset())
+        proposal = {len(existing) + n: dict(values) for n, values in enumerate(self.added_rows)}
+        groups: dict = {}
+        for index, row in enumerate(existing):
+            values = {self.share_group: getattr(row, self.share_group)} if self.share_group else {}
+            groups.setdefault(self._group(values), []).append((index, row.percentage))
+        for index, values in proposal.items():
+            groups.setdefault(self._group(values), []).append((index, None))
+        for members in groups.values():
+            if len(members) < 2 or any(percentage is not None for _i, percentage in members):
+                continue
+            for (index, _none), share in zip(members, shares.even_split(len(members)), strict=True):
+                proposal.setdefault(index, {})["percentage"] = share
+        return proposal
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index in self.proposal:
+            kwargs["initial"] = {**kwargs.get("initial", {}), **self.proposal[index]}
+        return kwargs
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        items = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or (self.can_delete and self._should_delete_form(form)):
+                continue
+            items.append((self._group(data), data.get("percentage")))
+        errors = shares.share_errors(items, label=self.share_label)
+        if errors:
+            raise ValidationError(errors)
+
+
+class SharesInline(admin.TabularInline):
+    """The inline of a ``SharesFormSet``. ``proposed_rows(obj)``: the values of rows to add
+    when an even split is proposed (none by default)."""
+
+    formset = SharesFormSet
+    extra = 0
+
+    def proposed_rows(self, obj) -> list[dict]:
+        return []
+
+    def get_formset(self, request, obj=None, **kwargs):
+        propose = obj is not None and request.method == "GET" and PROPOSE_SHARES in request.GET
+        added = self.proposed_rows(obj) if propose else []
+        if added:
+            kwargs["extra"] = len(added)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.propose, formset.added_rows = propose, added
+        if propose and not getattr(request, "_shares_proposed", False):
+            request._shares_proposed = True
+            messages.info(
+                request,
+                _(
+                    "Where percentages were missing, an even split is proposed. Check it, "
+                    "change what you know better, and save to confirm: nothing is saved "
+                    "until you do."
+                ),
+            )
+        return formset
 
 
 def admin_file_url(obj, field: str, name: str) -> str:
@@ -178,8 +292,12 @@ class OwnedRowAdmin(HistoryAdmin):
     def content_owner(self, obj):
         return getattr(obj, self.owner_field, None)
 
+    def form_owner(self, cleaned_data):
+        """The owner a form's data names (the row is not built from it yet)."""
+        return cleaned_data.get(self.owner_field)
+
     def _owner_needs_review(self, request, obj) -> bool:
-        owner = getattr(obj, self.owner_field, None) if obj is not None else None
+        owner = self.content_owner(obj) if obj is not None else None
         return owner is not None and services.needs_review(obj=owner, user=request.user)
 
     def has_change_permission(self, request, obj=None):
@@ -194,12 +312,12 @@ class OwnedRowAdmin(HistoryAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
-        owner_field = self.owner_field
+        form_owner = self.form_owner
 
         class OwnerChecked(form_class):
             def clean(self):
                 cleaned = super().clean()
-                owner = cleaned.get(owner_field)
+                owner = form_owner(cleaned)
                 if owner is not None and services.needs_review(obj=owner, user=request.user):
                     raise ValidationError(
                         _(

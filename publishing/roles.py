@@ -16,6 +16,7 @@ CONTENT_MODELS = [
     ("programmes", "dimension"),
     ("programmes", "programme"),
     ("programmes", "programmepartner"),
+    ("programmes", "programmecountry"),
     ("programmes", "activity"),
     ("jwp", "jointworkprogramme"),
     ("jwp", "membership"),
@@ -23,6 +24,9 @@ CONTENT_MODELS = [
     ("jwp", "output"),
     ("jwp", "lesson"),
     ("publishing", "document"),
+    ("classifications", "sector"),
+    ("classifications", "policymarker"),
+    ("classifications", "contact"),
     ("finances", "budget"),
     ("finances", "planneddisbursement"),
     ("finances", "transaction"),
@@ -33,6 +37,7 @@ REFERENCE_MODELS = [
     ("programmes", "city"),
     ("programmes", "organisation"),
 ]
+EDITOR_DELETABLE_ROWS = [("programmes", "programmecountry")]
 PUBLISHABLE_MODELS = [
     ("programmes", "programme"),
     ("jwp", "jointworkprogramme"),
@@ -47,6 +52,9 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     editors = {(app, f"view_{model}") for app, model in STRUCTURE_MODELS}
     for app, model in CONTENT_MODELS:
         editors |= {(app, f"{action}_{model}") for action in ("add", "change", "view")}
+    # A recipient country row is how a programme's countries are stored: removing one is an
+    # edit, as it was when they were a plain relation (the review rule still applies).
+    editors |= {(app, f"delete_{model}") for app, model in EDITOR_DELETABLE_ROWS}
     publishers = set(editors)
     for app, model in STRUCTURE_MODELS:
         publishers |= {(app, f"{action}_{model}") for action in ("add", "change", "delete")}

@@ -199,6 +199,45 @@ def content_save(
     return obj
 
 
+def rows_difference(manager, rows: Iterable[Mapping]) -> tuple[list, list[dict]]:
+    """(existing rows to delete, rows to create) that make ``manager``'s rows exactly
+    ``rows`` (mappings of field values): an existing row whose values all match a wanted row's
+    is kept, once."""
+    unmatched = [dict(row) for row in rows]
+    stale = []
+    for row_obj in manager.all():
+        match = next(
+            (
+                row
+                for row in unmatched
+                if all(getattr(row_obj, name) == value for name, value in row.items())
+            ),
+            None,
+        )
+        if match is None:
+            stale.append(row_obj)
+        else:
+            unmatched.remove(match)
+    return stale, unmatched
+
+
+@transaction.atomic
+def rows_set(
+    *, user, owner: models.Model, relation: str, rows: Iterable[Mapping], reason: str = ""
+):
+    """Makes the rows of ``owner.<relation>`` (its sectors, transactions...) exactly ``rows``
+    (``rows_difference``), every write through ``content_save`` / ``content_delete``, so the
+    permissions and the review rule of ``owner`` apply. Returns whether anything changed."""
+    manager = getattr(owner, relation)
+    stale, missing = rows_difference(manager, rows)
+    for row_obj in stale:
+        content_delete(row_obj, user=user, owner=owner)
+    parent = manager.field.name
+    for row in missing:
+        content_save(manager.model(**{parent: owner}, **row), user=user, owner=owner, reason=reason)
+    return bool(stale or missing)
+
+
 @transaction.atomic
 def content_delete(obj: models.Model, *, user, owner: models.Model | None = None) -> None:
     """Deletes ``obj`` for ``user``, under the same rules as ``content_save``."""

@@ -60,9 +60,19 @@ class Portfolio:
             self._enrich_jwp(self.jwp)
 
 
-# The money inlines of an activity's admin form, empty (finances/admin.py).
-NO_MONEY_ROWS = {
+# The inlines of classifications/admin.py and finances/admin.py in an activity's admin form,
+# empty.
+NO_ACTIVITY_ROWS = {
     f"{prefix}-{field}": 0
-    for prefix in ("budgets", "planneddisbursements", "transactions")
+    for prefix in (
+        "sectors",
+        "policymarkers",
+        "contacts",
+        "budgets",
+        "planneddisbursements",
+        "transactions",
+    )
     for field in ("TOTAL_FORMS", "INITIAL_FORMS")
 }
+# A programme's recipient countries inline (programmes/admin.py), empty.
+NO_COUNTRY_ROWS = {"recipient_countries-TOTAL_FORMS": 0, "recipient_countries-INITIAL_FORMS": 0}

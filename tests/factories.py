@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from apitokens.services import DEFAULT_LIFETIME, token_issue
+from classifications.models import Contact, PolicyMarker, Sector
 from finances.models import Budget, PlannedDisbursement, Transaction
 from jwp.models import JointWorkProgramme, Lesson, Membership, Output, OutputKind, Phase
 from programmes.models import (
@@ -300,3 +301,36 @@ class TransactionFactory(factory.django.DjangoModelFactory):
     value = Decimal("50000.00")
     currency = "USD"
     value_date = datetime.date(2015, 6, 1)
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    """A DAC 5-digit sector of a programme, its share not given."""
+
+    class Meta:
+        model = Sector
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    vocabulary = "1"
+    code = "43030"
+
+
+class PolicyMarkerFactory(factory.django.DjangoModelFactory):
+    """Gender equality as a significant objective of a programme."""
+
+    class Meta:
+        model = PolicyMarker
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    vocabulary = "1"
+    code = "1"
+    significance = "1"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    type = "1"
+    organisation = "Cities Alliance Secretariat"
+    email = "info@example.org"

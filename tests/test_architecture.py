@@ -13,6 +13,7 @@ LAYERS = [
     "windows",
     "programmes",
     "jwp",
+    "classifications",
     "finances",
     "portal",
     "iati",

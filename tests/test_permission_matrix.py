@@ -470,7 +470,7 @@ STAFF_PAGES = {
     "admin/jsi18n/": staff_reads((200, 200, 200)),
     "admin/r/<path:content_type_id>/<path:object_id>/": staff((302, 302, 302)),
     "admin/^(?P<app_label>auth|axes|otp_totp|otp_static|apitokens|publishing|windows|"
-    "programmes|jwp|jobs)/$": staff((200, 200, 200)),
+    "programmes|jwp|jobs|finances)/$": staff((200, 200, 200)),
     "admin/(?P<url>.*)$": staff((404, 404, 404)),
     # Views of their own in the admin.
     "admin/auth/user/<id>/password/": staff((403, 403, 200)),
@@ -481,6 +481,12 @@ STAFF_PAGES = {
     "admin/programmes/programme/process_import/": staff((405, 405, 405), (200, 200, 200)),
     "admin/jwp/output/import/": staff((200, 200, 200)),
     "admin/jwp/output/process_import/": staff((405, 405, 405), (200, 200, 200)),
+    "admin/finances/transaction/import/": staff((200, 200, 200)),
+    "admin/finances/transaction/process_import/": staff((405, 405, 405), (200, 200, 200)),
+    # The header row of each import as a CSV file, for whoever may import.
+    "admin/programmes/programme/import/template/": staff_reads((200, 200, 200)),
+    "admin/jwp/output/import/template/": staff_reads((200, 200, 200)),
+    "admin/finances/transaction/import/template/": staff_reads((200, 200, 200)),
     # An item's file (live, an old version's, a pending revision's), for whoever may view it.
     "admin/jwp/output/<path:object_id>/file/<str:field>/": staff_reads((200, 200, 200)),
     "admin/publishing/document/<path:object_id>/file/<str:field>/": staff_reads((200, 200, 200)),
@@ -520,6 +526,8 @@ ADMIN_RIGHTS = {
     "jwp.membership": ("va", "vacd", "vacd"),
     "jwp.lesson": ("vacr", "vacd", "vacd"),
     "jwp.output": ("vacr", "vacd", "vacd"),
+    # A transaction of a published programme: in the programme's form only, for Editors.
+    "finances.transaction": ("va", "vacd", "vacd"),
     # Jobs are made elsewhere (the export form, the import preview) and only read here.
     "jobs.exportjob": ("v", "vd", "vd"),
     "jobs.importjob": ("v", "vd", "vd"),

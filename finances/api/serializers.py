@@ -47,7 +47,26 @@ class PlannedDisbursementSerializer(PartiesMixin, serializers.ModelSerializer):
 
 
 class TransactionSerializer(PartiesMixin, serializers.ModelSerializer):
+    """A transaction; its finance, flow, aid and tied types are its own, else its activity's
+    defaults (empty when neither is known)."""
+
     recipient_country = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+    finance_type = serializers.SerializerMethodField()
+    flow_type = serializers.SerializerMethodField()
+    aid_type = serializers.SerializerMethodField()
+    tied_status = serializers.SerializerMethodField()
+
+    def get_finance_type(self, transaction) -> str:
+        return transaction.effective("finance_type")
+
+    def get_flow_type(self, transaction) -> str:
+        return transaction.effective("flow_type")
+
+    def get_aid_type(self, transaction) -> str:
+        return transaction.effective("aid_type")
+
+    def get_tied_status(self, transaction) -> str:
+        return transaction.effective("tied_status")
 
     class Meta:
         model = Transaction

@@ -4,11 +4,12 @@ subclasses (programmes/ and jwp/ cannot name this app) and registered by citiesa
 
 from drf_spectacular.utils import extend_schema_serializer, extend_schema_view
 
+from classifications.api.serializers import ClassificationRows
 from jwp.api import serializers as jwp_serializers
 from jwp.api import views as jwp_views
 from programmes.api import serializers as programme_serializers
 from programmes.api import views as programme_views
-from programmes.models import Programme
+from programmes.models import ActivityClassifications, Programme
 from publishing.api.views import PortfolioViewSet
 from publishing.api.workflow import staff_write_schemas
 from publishing.models import public_condition
@@ -24,21 +25,31 @@ from .serializers import (
     TransactionListSerializer,
 )
 
+CLASSIFICATION_PREFETCHES = ("sectors", "policymarkers", "contacts")
+
 
 # The detail partners get; the component keeps its name in the OpenAPI description.
 @extend_schema_serializer(component_name="ProgrammeDetail")
-class ProgrammeDetailSerializer(MoneyFields, programme_serializers.ProgrammeDetailSerializer):
+class ProgrammeDetailSerializer(
+    ClassificationRows, MoneyFields, programme_serializers.ProgrammeDetailSerializer
+):
     class Meta(programme_serializers.ProgrammeDetailSerializer.Meta):
         fields = [
             *programme_serializers.ProgrammeDetailSerializer.Meta.fields,
+            *ClassificationRows.ROW_FIELDS,
             *MoneyFields.MONEY_FIELDS,
         ]
 
 
 @extend_schema_serializer(component_name="JWPDetail")
-class JWPDetailSerializer(MoneyFields, jwp_serializers.JWPDetailSerializer):
+class JWPDetailSerializer(ClassificationRows, MoneyFields, jwp_serializers.JWPDetailSerializer):
     class Meta(jwp_serializers.JWPDetailSerializer.Meta):
-        fields = [*jwp_serializers.JWPDetailSerializer.Meta.fields, *MoneyFields.MONEY_FIELDS]
+        fields = [
+            *jwp_serializers.JWPDetailSerializer.Meta.fields,
+            *ActivityClassifications.FIELDS,
+            *ClassificationRows.ROW_FIELDS,
+            *MoneyFields.MONEY_FIELDS,
+        ]
 
 
 @extend_schema_view(
@@ -56,7 +67,9 @@ class ProgrammeViewSet(programme_views.ProgrammeViewSet):
         queryset = super().get_queryset()
         if self.action == "list":
             return queryset
-        return queryset.prefetch_related(*money_prefetches(disbursements=True))
+        return queryset.prefetch_related(
+            *CLASSIFICATION_PREFETCHES, *money_prefetches(disbursements=True)
+        )
 
 
 class JointWorkProgrammeViewSet(jwp_views.JointWorkProgrammeViewSet):
@@ -67,7 +80,9 @@ class JointWorkProgrammeViewSet(jwp_views.JointWorkProgrammeViewSet):
         queryset = super().get_queryset()
         if self.action == "list":
             return queryset
-        return queryset.prefetch_related(*money_prefetches(disbursements=True))
+        return queryset.prefetch_related(
+            *CLASSIFICATION_PREFETCHES, *money_prefetches(disbursements=True)
+        )
 
 
 class MoneyRowViewSet(PortfolioViewSet):

@@ -2,9 +2,28 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from programmes.iati_codes import ActivityStatus, Currency
-from programmes.models import Activity, City, Country, Organisation, Programme, ProgrammePartner
+from programmes.iati_codes import (
+    ActivityScope,
+    ActivityStatus,
+    AidType,
+    CollaborationType,
+    Currency,
+    FinanceType,
+    FlowType,
+    TiedStatus,
+)
+from programmes.models import (
+    Activity,
+    ActivityClassifications,
+    City,
+    Country,
+    Organisation,
+    Programme,
+    ProgrammeCountry,
+    ProgrammePartner,
+)
 from publishing.api.workflow import WriteSerializer
+from publishing.shares import share_errors
 from windows.models import Instrument, Theme
 
 
@@ -143,7 +162,19 @@ class ProgrammeListSerializer(serializers.HyperlinkedModelSerializer):
         list_serializer_class = ProgrammeRows
 
 
+class RecipientCountrySerializer(serializers.ModelSerializer):
+    """A recipient country and its share of the programme (null: not known; a single country
+    needs none)."""
+
+    country = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+
+    class Meta:
+        model = ProgrammeCountry
+        fields = ["country", "percentage"]
+
+
 class ProgrammeDetailSerializer(ProgrammeListSerializer):
+    recipient_countries = RecipientCountrySerializer(many=True, read_only=True)
     cities = CitySerializer(many=True, read_only=True)
     partners = PartnerSerializer(many=True, read_only=True)
     activities = ActivitySerializer(many=True, read_only=True)
@@ -166,6 +197,8 @@ class ProgrammeDetailSerializer(ProgrammeListSerializer):
             "planned_end",
             "actual_start",
             "actual_end",
+            *ActivityClassifications.FIELDS,
+            "recipient_countries",
             "cities",
             "partners",
             "activities",
@@ -194,11 +227,53 @@ class CountryCodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data.upper() if isinstance(data, str) else data)
 
 
+class RecipientCountryWriteSerializer(serializers.Serializer):
+    country = CountryCodeField(help_text="ISO 3166-1 alpha-2 code.")
+    percentage = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        allow_null=True,
+        default=None,
+        help_text="Its share of the programme; null while not known.",
+    )
+
+
+class ClassificationWriteFields(serializers.Serializer):
+    """programmes.models.ActivityClassifications, writable."""
+
+    objectives = serializers.CharField(allow_blank=True, default="")
+    target_groups = serializers.CharField(allow_blank=True, default="")
+    other_description = serializers.CharField(allow_blank=True, default="")
+    activity_scope = serializers.ChoiceField(
+        choices=ActivityScope.choices, allow_blank=True, default="", help_text="ActivityScope."
+    )
+    collaboration_type = serializers.ChoiceField(
+        choices=CollaborationType.choices, allow_blank=True, default=""
+    )
+    default_flow_type = serializers.ChoiceField(
+        choices=FlowType.choices, allow_blank=True, default=""
+    )
+    default_finance_type = serializers.ChoiceField(
+        choices=FinanceType.choices, allow_blank=True, default=""
+    )
+    default_aid_type = serializers.ChoiceField(
+        choices=AidType.choices, allow_blank=True, default=""
+    )
+    default_tied_status = serializers.ChoiceField(
+        choices=TiedStatus.choices, allow_blank=True, default=""
+    )
+    humanitarian = serializers.BooleanField(default=False)
+
+
 # Documented as the request side of "Programme": ProgrammeRequest, PatchedProgrammeRequest.
 @extend_schema_serializer(component_name="Programme")
-class ProgrammeWriteSerializer(WriteSerializer):
+class ProgrammeWriteSerializer(ClassificationWriteFields, WriteSerializer):
     """The body of POST, PUT and PATCH on programmes; related items by slug. On PUT a field
-    left out takes its default; on PATCH it stays as it is."""
+    left out takes its default; on PATCH it stays as it is. The countries come as
+    ``countries`` (codes; the shares of those kept stay) or as ``recipient_countries`` (with
+    their shares: every one or none, adding up to 100), not both."""
 
     instrument = serializers.SlugRelatedField(
         slug_field="slug", queryset=Instrument.objects.all(), help_text="Instrument slug."
@@ -237,6 +312,7 @@ class ProgrammeWriteSerializer(WriteSerializer):
         help_text="Theme slugs.",
     )
     countries = CountryCodeField(many=True, default=list, help_text="ISO 3166-1 alpha-2 codes.")
+    recipient_countries = RecipientCountryWriteSerializer(many=True, required=False)
     cities = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=City.objects.all(),
@@ -256,3 +332,28 @@ class ProgrammeWriteSerializer(WriteSerializer):
         default="",
         help_text="Internal editorial notes: never published, not shown by the API.",
     )
+
+    def validate_recipient_countries(self, rows):
+        # A PATCH makes nested fields optional too: each row still needs its country.
+        if any("country" not in row for row in rows):
+            raise serializers.ValidationError("Each recipient country needs its country code.")
+        rows = [{"country": row["country"], "percentage": row.get("percentage")} for row in rows]
+        codes = [row["country"].iso2 for row in rows]
+        if len(set(codes)) < len(codes):
+            raise serializers.ValidationError("A country is listed twice.")
+        errors = share_errors(
+            [("countries", row["percentage"]) for row in rows],
+            label=lambda _group: "Recipient countries",
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return rows
+
+    def validate(self, data):
+        if "recipient_countries" in data and "countries" in self.initial_data:
+            raise serializers.ValidationError(
+                {"countries": ["Give countries or recipient_countries, not both."]}
+            )
+        if "recipient_countries" in data:
+            data.pop("countries", None)  # the default of a PUT: the rows say it
+        return data

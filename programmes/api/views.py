@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_view
 
 from programmes import rows, selectors, services
 from programmes.filters import OrganisationFilter, ProgrammeFilter
-from programmes.models import City, Country, Organisation, Programme
+from programmes.models import City, Country, Organisation, Programme, ProgrammeCountry
 from publishing.api.filters import filter_parameters
 from publishing.api.views import PortfolioViewSet
 from publishing.api.workflow import StaffWriteMixin, WorkflowActionsMixin, staff_write_schemas
@@ -75,6 +75,10 @@ class ProgrammeViewSet(WorkflowActionsMixin, StaffWriteMixin, PortfolioViewSet):
         return queryset.select_related("parent").prefetch_related(
             Prefetch("cities", queryset=City.objects.select_related("country")),
             "partners__organisation",
+            Prefetch(
+                "recipient_countries",
+                queryset=ProgrammeCountry.objects.select_related("country"),
+            ),
             "activities",
             "dimensions",
             Prefetch(

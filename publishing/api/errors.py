@@ -25,9 +25,27 @@ def exception_handler(exc, context):
             if isinstance(response.data, dict)
             else {"non_field_errors": response.data}
         )
+        errors = {name: _messages(value) for name, value in errors.items()}
         names = ", ".join(errors)
         response.data = {"detail": f"Invalid request: {names}.", "errors": errors}
     return Response(response.data, status=response.status_code, headers=_headers(response))
+
+
+def _messages(value, path: str = "") -> list[str]:
+    """The messages of one parameter as a flat list; those of nested items (the rows of a
+    list, the fields of a row) say where: ``[0].country: This field is required.``"""
+    if isinstance(value, dict):
+        return [m for key, item in value.items() for m in _messages(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        if all(not isinstance(item, dict | list) for item in value):
+            return [f"{path.lstrip('.')}: {item}" if path else str(item) for item in value]
+        return [
+            m
+            for index, item in enumerate(value)
+            if item
+            for m in _messages(item, f"{path}[{index}]")
+        ]
+    return [f"{path.lstrip('.')}: {value}" if path else str(value)]
 
 
 def _headers(response):

@@ -12,11 +12,11 @@ from programmes.models import Programme
 from publishing import services
 from publishing.models import PublicationStatus
 from tests import factories
-from tests.builders import NO_MONEY_ROWS
+from tests.builders import NO_ACTIVITY_ROWS, NO_COUNTRY_ROWS
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"publishing", "windows", "programmes", "jwp"}
+OUR_APPS = {"publishing", "windows", "programmes", "jwp", "finances"}
 FACTORY_FOR = {
     "document": factories.DocumentFactory,
     "fundingwindow": factories.FundingWindowFactory,
@@ -35,6 +35,7 @@ FACTORY_FOR = {
     "output": factories.OutputFactory,
     "lesson": factories.LessonFactory,
     "revision": factories.RevisionFactory,
+    "transaction": factories.TransactionFactory,
 }
 # Revisions come from edits of published items, never from an add form.
 NO_ADD_PAGE = {"revision"}
@@ -120,14 +121,14 @@ def test_editor_cannot_publish_by_posting_the_change_form(client, editor):
         "published_at_0": "2020-01-01",
         "published_at_1": "00:00:00",
         "themes": [],
-        "countries": [],
         "cities": [],
         "dimensions": [],
         "partners-TOTAL_FORMS": 0,
         "partners-INITIAL_FORMS": 0,
         "activities-TOTAL_FORMS": 0,
         "activities-INITIAL_FORMS": 0,
-        **NO_MONEY_ROWS,
+        **NO_ACTIVITY_ROWS,
+        **NO_COUNTRY_ROWS,
     }
     data["instrument"] = programme.instrument_id
     response = client.post(url, data)

@@ -1,5 +1,6 @@
-"""Staff in the admin, in Chromium, as an editor would work: a bulk import through its preview,
-and an export started from the programme list and downloaded from the export jobs."""
+"""Staff in the admin, in Chromium, as an editor would work: bulk imports of programmes and of
+transactions through their previews, and an export started from the programme list and
+downloaded from the export jobs."""
 
 import csv
 import io
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from finances.models import Transaction
 from jobs.models import ExportJob, JobState
 from programmes.models import Programme
 from publishing.models import PublicationStatus
@@ -95,6 +97,44 @@ def test_an_editor_imports_programmes_after_a_preview(editor_page, tmp_path):
     assert [p.status for p in imported] == [PublicationStatus.DRAFT] * 2
     assert set(imported[0].countries.values_list("iso2", flat=True)) == {"UG"}
     assert imported[0].themes.count() == 2
+
+
+def test_an_editor_imports_transactions_after_a_preview_with_totals_per_currency(
+    editor_page, tmp_path
+):
+    page = editor_page
+    draft = factories.ProgrammeFactory(iati_identifier="XX-BROWSER-MONEY", title="Money draft")
+    path = tmp_path / "transactions.csv"
+    path.write_text(
+        "activity,reference,type,date,value,currency,receiver\n"
+        "XX-BROWSER-MONEY,INV-1,Disbursement,2024-03-01,120000.50,USD,Kampala\n"
+        "XX-BROWSER-MONEY,INV-2,Disbursement,2024-04-01,80000,EUR,Kampala\n",
+        encoding="utf-8",
+    )
+    page.goto("/admin/finances/transaction/")
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.locator("input[type=file]").set_input_files(path)
+    page.get_by_label("Format").select_option(label="csv")
+    page.get_by_role("button", name="Submit").click()
+
+    preview = page.locator("table.transaction-preview")
+    expect(preview.locator("tbody tr")).to_have_count(2)
+    expect(preview).to_contain_text("Money draft")
+    totals = page.locator("table.import-totals")
+    expect(totals).to_contain_text("120,000.50")
+    expect(totals).to_contain_text("80,000.00")
+    write_if_changed(
+        SCREENSHOT_DIR / "admin-transaction-import-preview.png",
+        page.screenshot(full_page=True, animations="disabled", caret="hide"),
+    )
+    assert not Transaction.objects.filter(programme=draft).exists()
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".messagelist")).to_contain_text("2 new")
+    assert set(draft.transactions.values_list("reference", "currency")) == {
+        ("INV-1", "USD"),
+        ("INV-2", "EUR"),
+    }
 
 
 def test_an_editor_exports_selected_programmes_and_downloads_the_file(editor_page):

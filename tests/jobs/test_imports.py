@@ -2,6 +2,7 @@
 dry-run preview, per-row errors, drafts only, all or nothing, and large files as import jobs
 (tasks run eagerly: no broker in the tests)."""
 
+import contextlib
 import csv
 import datetime
 import io
@@ -111,8 +112,14 @@ def csv_upload(rows: list[dict], name: str = "portfolio.csv") -> SimpleUploadedF
     return SimpleUploadedFile(name, out.getvalue().encode("utf-8"), content_type="text/csv")
 
 
-def xlsx_bytes(rows: list[dict]) -> bytes:
-    """As a spreadsheet program writes it: dates as date cells, numbers as numbers."""
+def xlsx_bytes(
+    rows: list[dict],
+    *,
+    dates=frozenset({"planned_start", "planned_end", "date"}),
+    numbers=frozenset({"budget", "phase"}),
+) -> bytes:
+    """As a spreadsheet program writes it: dates as date cells, numbers as numbers (a cell of
+    a number column that holds text stays text)."""
     workbook = Workbook()
     sheet = workbook.active
     header = list(rows[0])
@@ -121,10 +128,11 @@ def xlsx_bytes(rows: list[dict]) -> bytes:
         cells = []
         for column in header:
             value = row[column]
-            if column in {"planned_start", "planned_end", "date"} and value:
+            if column in dates and value:
                 value = datetime.date.fromisoformat(value)
-            elif column in {"budget", "phase"} and value:
-                value = float(value)
+            elif column in numbers and value:
+                with contextlib.suppress(ValueError):
+                    value = float(value)
             cells.append(value if value != "" else None)
         sheet.append(cells)
     out = io.BytesIO()
@@ -132,10 +140,10 @@ def xlsx_bytes(rows: list[dict]) -> bytes:
     return out.getvalue()
 
 
-def xlsx_upload(rows: list[dict], name: str = "portfolio.xlsx") -> SimpleUploadedFile:
+def xlsx_upload(rows: list[dict], name: str = "portfolio.xlsx", **columns) -> SimpleUploadedFile:
     return SimpleUploadedFile(
         name,
-        xlsx_bytes(rows),
+        xlsx_bytes(rows, **columns),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 

@@ -31,6 +31,14 @@ def active_codes(name: str) -> set[str]:
         "TiedStatus",
         "FinanceType",
         "AidType",
+        "SectorVocabulary",
+        "PolicyMarkerVocabulary",
+        "PolicyMarker",
+        "PolicySignificance",
+        "ActivityScope",
+        "CollaborationType",
+        "ContactType",
+        "DescriptionType",
     ],
 )
 def test_choices_match_the_active_codelist(name):

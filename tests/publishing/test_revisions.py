@@ -13,7 +13,7 @@ from programmes.models import Programme, ProgrammePartner
 from publishing import services
 from publishing.models import Revision, RevisionStatus
 from tests import factories
-from tests.builders import NO_MONEY_ROWS
+from tests.builders import NO_ACTIVITY_ROWS, NO_COUNTRY_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +252,6 @@ def test_admin_edit_by_an_editor_waits_and_a_publisher_approves_it(client, live,
     data |= {
         "title": "Uganda TSUPU (edited)",
         "themes": [theme.pk for theme in live.themes.all()],
-        "countries": [],
         "cities": [],
         "dimensions": [],
         "partners-TOTAL_FORMS": 1,
@@ -269,7 +268,8 @@ def test_admin_edit_by_an_editor_waits_and_a_publisher_approves_it(client, live,
         "activities-0-level": activity.level,
         "activities-0-order": activity.order,
         "activities-0-description": activity.description,
-        **NO_MONEY_ROWS,
+        **NO_ACTIVITY_ROWS,
+        **NO_COUNTRY_ROWS,
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

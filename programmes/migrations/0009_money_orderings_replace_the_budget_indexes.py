@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0007_programme_money'),
+        ('programmes', '0008_programme_money'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0006_used_reference_permissions'),
+        ('programmes', '0007_classifications_and_country_shares'),
     ]
 
     operations = [
