@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from finances.api.views import (
     BudgetViewSet,
     JointWorkProgrammeViewSet,
+    PlannedDisbursementViewSet,
     ProgrammeViewSet,
     TransactionViewSet,
 )
@@ -67,6 +68,9 @@ router.register("outputs", OutputViewSet, basename="output")
 router.register("lessons", LessonViewSet, basename="lesson")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("budgets", BudgetViewSet, basename="budget")
+router.register(
+    "planned-disbursements", PlannedDisbursementViewSet, basename="planned-disbursement"
+)
 router.register("transactions", TransactionViewSet, basename="transaction")
 router.register("exports", ExportJobViewSet, basename="exportjob")
 

@@ -37,7 +37,10 @@ PERCENTAGE = {
 
 
 class ActivityRow(TimeStampedModel):
-    """A row of one activity: a programme or a JWP, never both, never neither."""
+    """A row of one activity: a programme or a JWP, never both, never neither. It is public
+    when its activity is (``publishing.models.public_condition``)."""
+
+    public_owners = ("programme", "jwp")
 
     programme = models.ForeignKey(
         Programme,

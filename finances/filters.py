@@ -1,6 +1,6 @@
-"""The filter vocabulary of ``/api/v1/budgets/`` and ``/api/v1/transactions/``: strict (an
-unknown parameter or value is a 400 naming it, see publishing.api.filters), every related
-value checked against what the caller may see."""
+"""The filter vocabulary of ``/api/v1/budgets/``, ``/api/v1/planned-disbursements/`` and
+``/api/v1/transactions/``: strict (an unknown parameter or value is a 400 naming it, see
+publishing.api.filters), every related value checked against what the caller may see."""
 
 import django_filters
 from django.db.models import Q
@@ -11,7 +11,7 @@ from programmes.models import Country, Organisation, Programme
 from publishing.filters import ChoiceListFilter, RelatedListFilter, Vocabulary
 from windows.models import Theme
 
-from .models import Budget, Transaction
+from .models import Budget, PlannedDisbursement, Transaction
 
 
 class ActivityListFilter(RelatedListFilter):
@@ -40,12 +40,11 @@ class MoneyVocabulary(Vocabulary):
     )
 
 
-class BudgetFilter(MoneyVocabulary):
+class PeriodFilter(MoneyVocabulary):
+    """Rows of a period: budgets and planned disbursements."""
+
     type = ChoiceListFilter(
         path="type", choices=BudgetType.choices, help_text="1 original, 2 revised."
-    )
-    status = ChoiceListFilter(
-        path="status", choices=BudgetStatus.choices, help_text="1 indicative, 2 committed."
     )
     country = ActivityListFilter(
         paths=("programme__countries",),
@@ -61,8 +60,20 @@ class BudgetFilter(MoneyVocabulary):
         field_name="period_start", lookup_expr="lte", help_text="Periods starting on or before."
     )
 
+
+class BudgetFilter(PeriodFilter):
+    status = ChoiceListFilter(
+        path="status", choices=BudgetStatus.choices, help_text="1 indicative, 2 committed."
+    )
+
     class Meta:
         model = Budget
+        fields = []
+
+
+class PlannedDisbursementFilter(PeriodFilter):
+    class Meta:
+        model = PlannedDisbursement
         fields = []
 
 

@@ -9,9 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
+from jwp.models import JointWorkProgramme
 from programmes.iati_codes import BudgetType, TransactionType
+from programmes.models import Programme, ProgrammeMoney
+from publishing.models import public_condition
 
 from .models import Budget, PlannedDisbursement, Transaction
 
@@ -108,3 +112,102 @@ def activity_money(activity) -> Money:
         years=[years[year][currency] for year in sorted(years) for currency in sorted(years[year])],
         totals=[totals[currency] for currency in sorted(totals)],
     )
+
+
+# -- spending of the public portfolio ------------------------------------------------------------
+
+# What the portfolio's spending figures add up, each type under its name.
+SPENDING = {COMMITTED: "committed", DISBURSED: "disbursed", SPENT: "spent"}
+# breakdown: [(the key's path, its label's path, the activity the path goes through or None)]
+SPENDING_BREAKDOWNS = {
+    "year": [("year", None, None)],
+    "theme": [
+        ("programme__themes__slug", "programme__themes__name", "programme"),
+        ("jwp__themes__slug", "jwp__themes__name", "jwp"),
+    ],
+    "country": [("programme__countries__iso2", "programme__countries__name", "programme")],
+}
+# A programme's sums per currency (``ProgrammeMoney``, kept by the database) by spending name.
+PROGRAMME_SUMS = {"committed": "committed", "disbursed": "disbursed", "spent": "expended"}
+
+
+@dataclass
+class Spending:
+    """What public activities committed, disbursed and spent (expenditure) under one key (a
+    year, a theme's slug, a country's ISO code), in one currency. None: nothing recorded."""
+
+    key: str
+    label: str
+    currency: str
+    committed: Decimal | None = None
+    disbursed: Decimal | None = None
+    spent: Decimal | None = None
+
+    @property
+    def amounts(self) -> list[tuple[str, Decimal | None]]:
+        return [(name, getattr(self, name)) for name in SPENDING.values()]
+
+
+def spending(*, by: str, theme=None, country=None) -> list[Spending]:
+    """Commitments, disbursements and expenditure of public programmes and JWPs by ``by``
+    (``year``, ``theme`` or ``country``), per currency, never added across currencies; of the
+    activities of ``theme``, or (programmes only: JWPs have no countries) of ``country``, when
+    given. A programme in two themes counts in each. Sorted by key, then currency.
+
+    One aggregate query per path of the breakdown, whatever the number of rows. By year it
+    reads the transactions; by theme or country a programme's sums per currency
+    (``ProgrammeMoney``: one row where a programme has many transactions) and a JWP's
+    transactions."""
+    programmes = Programme.objects.filter(public_condition(Programme))
+    jwps = JointWorkProgramme.objects.filter(public_condition(JointWorkProgramme))
+    if theme is not None:
+        programmes = programmes.filter(themes=theme)
+        jwps = jwps.filter(themes=theme)
+    if country is not None:
+        programmes = programmes.filter(countries=country)
+        jwps = jwps.none()
+    groups: dict[tuple, Spending] = {}
+
+    def add(key, label, currency, name, value) -> None:
+        if value is None:
+            return
+        group = groups.setdefault((str(key), currency), Spending(str(key), str(label), currency))
+        _add(group, name, value)
+
+    transactions = Transaction.objects.filter(type__in=list(SPENDING))
+    for path, label_path, owner in SPENDING_BREAKDOWNS[by]:
+        labels = {"label": F(label_path)} if label_path else {}
+        if owner == "programme":
+            sums = (
+                ProgrammeMoney.objects.filter(programme__in=programmes.values("pk"))
+                .exclude(committed=None, disbursed=None, expended=None)
+                .exclude(**{f"{path}__isnull": True})
+                .values(key=F(path), cur=F("currency"), **labels)
+                .annotate(**{name: Sum(column) for name, column in PROGRAMME_SUMS.items()})
+                .order_by()
+            )
+            for row in sums:
+                for name in PROGRAMME_SUMS:
+                    add(row["key"], row.get("label", row["key"]), row["cur"], name, row[name])
+            continue
+        if owner == "jwp":
+            rows = transactions.filter(jwp__in=jwps.values("pk"))
+        else:
+            rows = transactions.filter(
+                Q(programme__in=programmes.values("pk")) | Q(jwp__in=jwps.values("pk"))
+            ).annotate(year=ExtractYear("date"))
+        totals = (
+            rows.exclude(**{f"{path}__isnull": True})
+            .values(key=F(path), cur=F("currency"), kind=F("type"), **labels)
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for row in totals:
+            add(
+                row["key"],
+                row.get("label", row["key"]),
+                row["cur"],
+                SPENDING[row["kind"]],
+                row["total"],
+            )
+    return [groups[key] for key in sorted(groups)]

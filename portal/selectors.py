@@ -4,12 +4,16 @@ They change only when published content does, so each is computed once per publi
 version (``public_aggregate``), with one aggregate query per figure or chart.
 """
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from finances.selectors import Spending, spending
 from jwp.models import JointWorkProgramme, Output
 from programmes.filters import START
 from programmes.models import City, Programme
@@ -17,7 +21,7 @@ from publishing.cache import public_aggregate
 from publishing.models import published_condition
 from windows.models import FundingWindow, Instrument, Theme
 
-from .charts import bar_chart
+from .charts import Chart, bar_chart
 
 ACTIVE = ("2", "3")  # IATI implementation and finalisation
 PUBLISHED = published_condition("programme__")  # on a programme's link table
@@ -224,3 +228,127 @@ def money_charts(money) -> list:
                 )
             )
     return charts
+
+
+# -- spending: the home, theme and country pages --------------------------------------------
+
+COUNTRIES_SHOWN = 12  # countries in a chart of spending by country, the largest first
+
+
+@dataclass
+class SpendingTable:
+    """One breakdown in one currency: its chart and the rows of its data table (negative
+    sums included, which have no bar)."""
+
+    currency: str
+    chart: Chart
+    rows: list[tuple[Spending, str]]  # with the link of its theme or country, if any
+    more: int = 0  # rows left out (the smaller countries)
+
+
+@dataclass
+class SpendingSection:
+    name: str  # year, theme, country
+    title: str
+    heading: str  # of the table's first column
+    tables: list[SpendingTable] = field(default_factory=list)
+
+
+def portfolio_spending() -> list[SpendingSection]:
+    """The home page's: by year, by theme and by country (kept per publication version)."""
+    return public_aggregate("spending", lambda: _spending_sections(("year", "theme", "country")))
+
+
+def theme_spending(theme: Theme) -> list[SpendingSection]:
+    return public_aggregate(
+        f"spending-theme-{theme.pk}",
+        lambda: _spending_sections(("year", "country"), theme=theme),
+    )
+
+
+def country_spending(country) -> list[SpendingSection]:
+    return public_aggregate(
+        f"spending-country-{country.pk}",
+        lambda: _spending_sections(("year", "theme"), country=country),
+    )
+
+
+SPENDING_TITLES = {
+    "year": (gettext_lazy("By year"), gettext_lazy("Year")),
+    "theme": (gettext_lazy("By theme"), gettext_lazy("Theme")),
+    "country": (gettext_lazy("By country"), gettext_lazy("Country")),
+}
+MEASURES = (
+    ("committed", gettext_lazy("%(label)s committed")),
+    ("disbursed", gettext_lazy("%(label)s disbursed")),
+    ("spent", gettext_lazy("%(label)s spent")),
+)
+
+
+def _spending_sections(breakdowns, **scope) -> list[SpendingSection]:
+    """Commitments, disbursements and expenditure of public programmes and JWPs (``scope``:
+    of one theme or country), one chart and table per breakdown and currency: amounts in
+    different currencies never share a scale. Empty when nothing is recorded."""
+    sections = []
+    order = {}
+    if "theme" in breakdowns:
+        order = {theme.slug: n for n, theme in enumerate(themes())}
+    for name in breakdowns:
+        title, heading = (str(text) for text in SPENDING_TITLES[name])
+        section = SpendingSection(name=name, title=title, heading=heading)
+        by_currency: dict[str, list[Spending]] = {}
+        for row in spending(by=name, **scope):
+            by_currency.setdefault(row.currency, []).append(row)
+        for currency, rows in sorted(by_currency.items()):
+            more = 0
+            if name == "theme":
+                rows.sort(key=lambda row: order.get(row.key, len(order)))
+            elif name == "country":
+                rows.sort(key=lambda row: (-_paid_out(row), row.label))
+                more = max(len(rows) - COUNTRIES_SHOWN, 0)
+                rows = rows[:COUNTRIES_SHOWN]
+            section.tables.append(
+                SpendingTable(
+                    currency=currency,
+                    chart=_spending_chart(name, currency, rows, title=title),
+                    rows=[(row, _spending_url(name, row)) for row in rows],
+                    more=more,
+                )
+            )
+        if section.tables:
+            sections.append(section)
+    return sections
+
+
+def _paid_out(row: Spending):
+    """Disbursed and spent, for ordering countries (one currency: never across)."""
+    return (row.disbursed or 0) + (row.spent or 0)
+
+
+def _spending_url(name: str, row: Spending) -> str:
+    if name == "theme":
+        return reverse("theme-detail", kwargs={"slug": row.key})
+    if name == "country":
+        return reverse("country-detail", kwargs={"iso2": row.key})
+    return ""
+
+
+def _spending_chart(name: str, currency: str, rows: list[Spending], *, title: str) -> Chart:
+    bars = [
+        (label % {"label": row.label}, value, _spending_url(name, row))
+        for row in rows
+        for measure, label in MEASURES
+        if (value := getattr(row, measure)) is not None and value >= 0
+    ]
+    return bar_chart(
+        id=f"spending-{name}-{currency.lower()}",
+        title=_("Committed, disbursed and spent %(by)s, in %(currency)s")
+        % {"by": title.lower(), "currency": currency},
+        description=_(
+            "For each %(item)s: what was committed, disbursed and spent, in %(currency)s."
+        )
+        % {"item": str(SPENDING_TITLES[name][1]).lower(), "currency": currency},
+        rows=bars,
+        value_label=currency,
+        label_heading=_("%(item)s and measure") % {"item": SPENDING_TITLES[name][1]},
+    )

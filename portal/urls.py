@@ -11,6 +11,7 @@ urlpatterns = [
     path("windows/<slug:slug>/", views.window_detail, name="window-detail"),
     path("instruments/<slug:slug>/", views.instrument_detail, name="instrument-detail"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("countries/<str:iso2>/", views.country_detail, name="country-detail"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("documents/<slug:slug>/", views.document_download, name="document-download"),
     path("feeds/outputs/", OutputFeed(), name="feed-outputs"),

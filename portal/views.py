@@ -14,7 +14,7 @@ from finances import selectors as money_selectors
 from jwp import selectors as jwp_selectors
 from programmes import selectors as programme_selectors
 from programmes.iati_codes import OrganisationRole
-from programmes.models import Programme, ProgrammeCountry
+from programmes.models import Country, Programme, ProgrammeCountry
 from publishing.files import file_response
 from publishing.models import Document
 from publishing.preview import may_preview
@@ -22,7 +22,7 @@ from windows.models import FundingWindow, Instrument, Theme
 
 from . import selectors
 
-CARDS = 12  # programmes shown on a window, instrument or theme page, before "see all"
+CARDS = 12  # programmes shown on a window, instrument, theme or country page, before "see all"
 
 
 def home(request):
@@ -36,6 +36,15 @@ def home(request):
             "featured_jwps": selectors.featured_jwps(),
             "latest_outputs": jwp_selectors.latest_outputs(),
             "charts": selectors.portfolio_charts(),
+            "spending": selectors.portfolio_spending(),
+            "spending_intro": _(
+                "What the published programmes and Joint Work Programmes committed, disbursed "
+                "and spent, as their transactions record it."
+            ),
+            "spending_empty": _(
+                "No commitment, disbursement or expenditure is recorded for the published "
+                "programmes and Joint Work Programmes yet."
+            ),
         },
     )
 
@@ -101,6 +110,49 @@ def theme_detail(request, slug):
             "jwps": jwp_selectors.jwp_list().filter(themes=theme),
             "outputs": jwp_selectors.output_list(filters={"theme": theme.slug})[:12],
             **_cards(parameter="theme", value=theme.slug, themes=theme),
+            "spending": selectors.theme_spending(theme),
+            "spending_intro": _(
+                "What the published programmes and Joint Work Programmes of this theme "
+                "committed, disbursed and spent, as their transactions record it."
+            ),
+            "spending_empty": _(
+                "No commitment, disbursement or expenditure is recorded for the published "
+                "programmes and Joint Work Programmes of this theme yet."
+            ),
+        },
+    )
+
+
+def country_detail(request, iso2):
+    """A country's programmes and cities, and their money. Here rather than in programmes/
+    (whose country list stays there) because it shows money, which that app cannot read."""
+    try:
+        country = programme_selectors.country_detail(iso2=iso2)
+    except Country.DoesNotExist:
+        raise Http404(_("No such country.")) from None
+    programmes = programme_selectors.programmes_of(countries=country)
+    total = programmes.count()
+    if not total and not country.cities.all():
+        raise Http404(_("No published programme in this country."))
+    return render(
+        request,
+        "programmes/country_detail.html",
+        {
+            "country": country,
+            "programmes": programmes[:CARDS],
+            "total": total,
+            "spending": selectors.country_spending(country),
+            "spending_intro": _(
+                "What the published programmes in %(country)s committed, disbursed and "
+                "spent, as their transactions record it (a programme in several countries "
+                "counts in full in each)."
+            )
+            % {"country": country.name},
+            "spending_empty": _(
+                "No commitment, disbursement or expenditure is recorded for the published "
+                "programmes in %(country)s yet."
+            )
+            % {"country": country.name},
         },
     )
 

@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from publishing.filters import (
@@ -24,14 +24,21 @@ from publishing.filters import (
 )
 from windows.models import FundingWindow, Instrument, Theme
 
-from .iati_codes import ActivityStatus, OrganisationRole, OrganisationType, Region
-from .models import Country, Organisation, Programme, ProgrammePartner
+from .iati_codes import ActivityStatus, Currency, OrganisationRole, OrganisationType, Region
+from .models import Country, Organisation, Programme, ProgrammeMoney, ProgrammePartner
 
 SEARCH_CONFIG = "english"
 SEARCH_FIELDS = ("title", "summary", "description")
 # The start a programme shows: the actual one, else the planned one (an expression index).
 START = Coalesce("actual_start", "planned_start")
 FIRST_YEAR, LAST_YEAR = 1990, 2100
+# Money is sorted and ranged in one currency at a time (amounts in different currencies are
+# never compared): this one unless ``currency`` names another. The portfolio's budgets are
+# in US dollars.
+DEFAULT_CURRENCY = Currency.USD
+# Orderings on a programme's money (``ProgrammeMoney``) in that currency.
+MONEY_ORDERINGS = ("budget", "spent")
+MONEY_IN_CURRENCY = "money_in_currency"
 
 
 def programme_search(queryset: QuerySet, text: str) -> QuerySet:
@@ -80,9 +87,27 @@ class StartYearFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
         return qs.alias(start_on=START).filter(condition)
 
 
+class MoneyFilter(django_filters.NumberFilter):
+    """A bound of a money range: a decimal the money columns can hold (20 digits, 2 of them
+    after the point), so a value too large is a 400 that names it, not the database's
+    overflow."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, method="filter_money", max_digits=20, decimal_places=2, **kwargs)
+
+
+def money_currency(values: dict) -> str:
+    return values.get("currency") or DEFAULT_CURRENCY
+
+
 class ProgrammeOrdering(django_filters.OrderingFilter):
     """Each ordering has an index that gives its rows in order (``Programme.Meta.indexes``):
-    empty values last either way, ties broken by the primary key in the same direction."""
+    empty values last either way, ties broken by the primary key in the same direction.
+
+    ``budget`` and ``spent`` order by the programme's money in one currency (``currency``, US
+    dollars by default): the programmes with that amount in it, in order, then the others
+    (no such amount, or money in other currencies only) by id. The list's paginator reads
+    the two runs from their own indexes (``publishing.paging``)."""
 
     def filter(self, qs, value):
         if not value:
@@ -91,10 +116,22 @@ class ProgrammeOrdering(django_filters.OrderingFilter):
         for param in value:
             descending = param.startswith("-")
             name = self.param_map[param.lstrip("-")]
-            expression = START if name == "start" else F(name)
-            # NULLS LAST only where there can be nulls: an index of a NOT NULL column read
-            # backwards gives NULLS FIRST, which PostgreSQL would not take for NULLS LAST.
-            nulls_last = name == "start" or Programme._meta.get_field(name).null or None
+            if name in MONEY_ORDERINGS:
+                currency = money_currency(self.parent.form.cleaned_data)
+                qs = qs.alias(
+                    **{
+                        MONEY_IN_CURRENCY: FilteredRelation(
+                            "money", condition=Q(money__currency=currency)
+                        )
+                    }
+                )
+                expression, nulls_last = F(f"{MONEY_IN_CURRENCY}__{name}"), True
+            else:
+                expression = START if name == "start" else F(name)
+                # NULLS LAST only where there can be nulls: an index of a NOT NULL column
+                # read backwards gives NULLS FIRST, which PostgreSQL would not take for
+                # NULLS LAST.
+                nulls_last = name == "start" or Programme._meta.get_field(name).null or None
             ordering.append(
                 expression.desc(nulls_last=nulls_last)
                 if descending
@@ -105,7 +142,10 @@ class ProgrammeOrdering(django_filters.OrderingFilter):
 
 class ProgrammeFilter(Vocabulary):
     """Several values of one filter combine with OR (``theme=gender,migration``); different
-    filters combine with AND."""
+    filters combine with AND. ``currency`` only says in which currency the money orderings and
+    ranges are."""
+
+    not_narrowing = frozenset({"ordering", "currency"})
 
     slug = CharListFilter(
         field_name="slug", lookup_expr="in", help_text="Programme slugs: these programmes only."
@@ -169,15 +209,35 @@ class ProgrammeFilter(Vocabulary):
     search = django_filters.CharFilter(
         method="filter_search", max_length=200, help_text="Full-text search."
     )
+    currency = django_filters.ChoiceFilter(
+        choices=Currency.choices,
+        method="filter_currency",
+        help_text="ISO 4217: the currency of the budget and spending orderings and ranges "
+        "(USD when not given). Alone it filters nothing.",
+    )
+    budget_min = MoneyFilter(
+        help_text="A budget of at least this, in currency (the latest revision of each "
+        "budget period, summed; or the single total of a programme without budgets by "
+        "period). Programmes without a budget in currency are left out.",
+    )
+    budget_max = MoneyFilter(help_text="A budget of at most this, in currency.")
+    spent_min = MoneyFilter(
+        help_text="Disbursed and spent (disbursements and expenditure) at least this, in "
+        "currency. Programmes with no spending in currency are left out.",
+    )
+    spent_max = MoneyFilter(help_text="Disbursed and spent at most this, in currency.")
     ordering = ProgrammeOrdering(
         fields=(
             ("title", "title"),
             ("budget", "budget"),
+            ("spent", "spent"),
             ("updated_at", "updated_at"),
             ("start", "start"),
             ("published_at", "published_at"),
         ),
-        help_text="title, budget, start, updated_at, published_at; prefix - for descending.",
+        help_text="title, budget, spent, start, updated_at, published_at; prefix - for "
+        "descending. budget and spent are in currency; programmes without that amount come "
+        "last either way.",
     )
 
     class Meta:
@@ -215,6 +275,19 @@ class ProgrammeFilter(Vocabulary):
 
     def filter_search(self, queryset, name, value):
         return programme_search(queryset, value)
+
+    def filter_currency(self, queryset, name, value):
+        return queryset  # the unit of the money filters and orderings, read by them
+
+    def filter_money(self, queryset, name, value):
+        """``budget_min`` and the others: a semi-join on the programme's money in currency,
+        which the ordering indexes of ``ProgrammeMoney`` serve index-only."""
+        column, bound = name.rsplit("_", 1)
+        rows = ProgrammeMoney.objects.filter(
+            currency=money_currency(self.form.cleaned_data),
+            **{f"{column}__{'gte' if bound == 'min' else 'lte'}": value},
+        )
+        return queryset.filter(pk__in=rows.values("programme"))
 
 
 class OrganisationFilter(Vocabulary):

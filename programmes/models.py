@@ -386,8 +386,8 @@ class Programme(Publishable, ActivityClassifications):
         verbose_name_plural = _("programmes")
         permissions = [("publish_programme", _("Can publish, unpublish and send back programmes"))]
         # One index per ordering of the lists (programmes.filters.ProgrammeOrdering: empty
-        # values last either way, ties by id in the same direction), and per filter that is
-        # not a foreign key already.
+        # values last either way, ties by id in the same direction; budget and spending are
+        # ProgrammeMoney's), and per filter that is not a foreign key already.
         indexes = [
             # With the public condition: a deep page of the default list walks this index
             # alone (publishing.paging).
@@ -395,10 +395,6 @@ class Programme(Publishable, ActivityClassifications):
                 fields=["title", "id"],
                 include=["status", "published_at"],
                 name="programme_title_idx",
-            ),
-            OrderingIndex(F("budget").asc(nulls_last=True), "id", name="programme_budget_idx"),
-            OrderingIndex(
-                F("budget").desc(nulls_last=True), F("id").desc(), name="programme_budget_desc_idx"
             ),
             OrderingIndex(
                 Coalesce("actual_start", "planned_start").asc(nulls_last=True),
@@ -578,6 +574,71 @@ class Programme(Publishable, ActivityClassifications):
                     )
                 seen.add(ancestor.pk)
                 ancestor = ancestor.parent
+
+
+def _money_ordering_indexes(column: str) -> list[OrderingIndex]:
+    """The list's ordering by ``column`` in one currency, either way: the programmes that have
+    the amount read in order, ties by id in the same direction. They serve the ranges
+    (``budget_min``, ...) index-only too."""
+    return [
+        OrderingIndex(
+            "currency",
+            F(column).asc(nulls_last=True),
+            "programme",
+            name=f"programme_money_{column}_idx",
+        ),
+        OrderingIndex(
+            "currency",
+            F(column).desc(nulls_last=True),
+            F("programme").desc(),
+            name=f"programme_money_{column}_desc",
+        ),
+    ]
+
+
+class ProgrammeMoney(models.Model):
+    """A programme's money in one currency, as the programme list sorts and filters it
+    (``programmes.filters``): its budget as its page shows it (the latest revision of each
+    budget period, summed; or the single total when it has no budget by period) and what it
+    spent (``spent``: disbursements and expenditure); with its commitments, disbursements and
+    expenditure each, which the portfolio's spending by theme and country adds up. One row
+    per currency it has money in; amounts in different currencies are never added.
+
+    Kept by the database, not by this app: triggers that ``finances`` installs on the budget,
+    transaction and programme tables rewrite a programme's rows in the statement that changes
+    its money, whatever writes (finances/totals.py). Nothing else writes here."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        # The triggers remove a deleted programme's rows; Django need not collect them.
+        on_delete=models.DO_NOTHING,
+        related_name="money",
+        editable=False,
+        db_index=False,  # the unique constraint's index starts with it
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    budget = models.DecimalField(_("budget"), max_digits=20, decimal_places=2, null=True)
+    committed = models.DecimalField(_("committed"), max_digits=20, decimal_places=2, null=True)
+    disbursed = models.DecimalField(_("disbursed"), max_digits=20, decimal_places=2, null=True)
+    expended = models.DecimalField(_("expended"), max_digits=20, decimal_places=2, null=True)
+    spent = models.DecimalField(
+        _("disbursed and spent"), max_digits=20, decimal_places=2, null=True
+    )
+
+    class Meta:
+        ordering = ["currency"]
+        verbose_name = _("programme money")
+        verbose_name_plural = _("programme money")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "currency"], name="programme_money_one_row_per_currency"
+            )
+        ]
+        indexes = [*_money_ordering_indexes("budget"), *_money_ordering_indexes("spent")]
+
+    def __str__(self):
+        return f"{self.programme_id} {self.currency}: {self.budget} / {self.spent}"
 
 
 DAC_5_DIGIT = "1"  # SectorVocabulary: the OECD DAC 5-digit purpose codes of the themes

@@ -20,7 +20,7 @@ from windows.models import Theme
 
 from .filters import START, ProgrammeFilter
 from .iati_codes import ActivityStatus, Region
-from .models import City, Country, Programme, ProgrammePartner
+from .models import City, Country, Programme, ProgrammeMoney, ProgrammePartner
 
 # The site's sort menu: its values, as the vocabulary's ``ordering`` understands them.
 SORTS = {
@@ -28,6 +28,7 @@ SORTS = {
     "-start": (_("Newest first"), "-start"),
     "start": (_("Oldest first"), "start"),
     "-budget": (_("Largest budget"), "-budget"),
+    "-spent": (_("Most disbursed and spent"), "-spent"),
     "-updated": (_("Recently updated"), "-updated_at"),
 }
 
@@ -88,6 +89,29 @@ def with_list_relations(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
     )
 
 
+def with_money(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
+    """What a programme card adds: its budget and spending per currency (one query)."""
+    return queryset.prefetch_related(
+        Prefetch("money", queryset=ProgrammeMoney.objects.order_by("currency"))
+    )
+
+
+def money_currencies(*, also: str) -> list[str]:
+    """The currencies published programmes have money in (kept per change of the published
+    portfolio), with ``also`` (the one chosen, or the default): what the list's money form
+    offers."""
+    kept = public_aggregate(
+        "money-currencies",
+        lambda: list(
+            ProgrammeMoney.objects.filter(programme__in=_visible(True).values("pk"))
+            .order_by("currency")
+            .values_list("currency", flat=True)
+            .distinct()
+        ),
+    )
+    return sorted({*kept, also})
+
+
 def programme_facets(*, filters: Mapping | None, selected: Mapping) -> dict[str, list[FacetValue]]:
     """Each facet's values with the number of published programmes each would give, counted
     with every other filter applied. A facet no other filter narrows reads the counts kept for
@@ -134,8 +158,8 @@ def programme_detail(*, slug: str, public: bool = True, prefetch=()) -> Programm
 
 def programmes_of(*, limit: int | None = None, **lookup) -> QuerySet[Programme]:
     """Published programmes of a window, instrument, theme or country, as cards."""
-    queryset = with_list_relations(
-        Programme.objects.published().filter(**lookup).order_by("title", "pk")
+    queryset = with_money(
+        with_list_relations(Programme.objects.published().filter(**lookup).order_by("title", "pk"))
     )
     return queryset[:limit] if limit else queryset
 

@@ -6,5 +6,4 @@ urlpatterns = [
     path("programmes/", views.programme_list, name="programme-list"),
     path("programmes/export.csv", views.programme_export_csv, name="programme-export-csv"),
     path("countries/", views.country_list, name="country-list"),
-    path("countries/<str:iso2>/", views.country_detail, name="country-detail"),
 ]

@@ -1,8 +1,9 @@
-"""Public pages of programmes and countries. Views stay thin: selectors do the reading."""
+"""Public pages of programmes and countries (a country's own page is portal's: it shows
+money). Views stay thin: selectors do the reading."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,11 +12,9 @@ from publishing.csv import csv_lines
 from publishing.paging import ListPaginator
 
 from . import rows, selectors
-from .filters import ProgrammeFilter
-from .models import Country
+from .filters import ProgrammeFilter, money_currency
 
 PAGE_SIZE = 20
-CARDS = 12  # programmes shown on a country page, before the link to all of them
 
 # The site's own words for three parameters of the vocabulary.
 SITE_NAMES = {"q": "search", "sort": "ordering", "partner": "organisation"}
@@ -30,7 +29,14 @@ LABELS = {
     "organisation": gettext_lazy("Partner"),
     "year": gettext_lazy("Start year"),
     "ordering": gettext_lazy("Sort by"),
+    "currency": gettext_lazy("Currency"),
+    "budget_min": gettext_lazy("Budget from"),
+    "budget_max": gettext_lazy("Budget up to"),
+    "spent_min": gettext_lazy("Disbursed and spent from"),
+    "spent_max": gettext_lazy("Disbursed and spent up to"),
 }
+# The money form of the list: the currency, then the ranges in it.
+MONEY_PARAMETERS = ("currency", "budget_min", "budget_max", "spent_min", "spent_max")
 
 
 def site_filters(query: QueryDict) -> QueryDict:
@@ -76,7 +82,7 @@ def _selected(data: QueryDict) -> dict[str, list[str]]:
 
 def programme_list(request):
     data = _usable_filters(request)
-    queryset = selectors.programme_list(filters=data)
+    queryset = selectors.with_money(selectors.programme_list(filters=data))
     page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     facets = selectors.programme_facets(filters=data, selected=_selected(data))
     context = {
@@ -85,7 +91,13 @@ def programme_list(request):
         "facet_labels": LABELS,
         "sorts": [(key, label) for key, (label, _ordering) in selectors.SORTS.items()],
         "query": data.get("search", ""),
-        "is_filtered": any(name != "ordering" for name in data),
+        "is_filtered": any(name not in ProgrammeFilter.not_narrowing for name in data),
+        "money": {
+            "parameters": MONEY_PARAMETERS,
+            "currency": money_currency(data),
+            "currencies": selectors.money_currencies(also=money_currency(data)),
+            **{name: data.get(name, "") for name in MONEY_PARAMETERS[1:]},
+        },
     }
     return render(request, "programmes/programme_list.html", context)
 
@@ -115,19 +127,3 @@ def programme_export_csv(request):
 
 def country_list(request):
     return render(request, "programmes/country_list.html", {"countries": selectors.country_list()})
-
-
-def country_detail(request, iso2):
-    try:
-        country = selectors.country_detail(iso2=iso2)
-    except Country.DoesNotExist:
-        raise Http404(_("No such country.")) from None
-    programmes = selectors.programmes_of(countries=country)
-    total = programmes.count()
-    if not total and not country.cities.all():
-        raise Http404(_("No published programme in this country."))
-    return render(
-        request,
-        "programmes/country_detail.html",
-        {"country": country, "programmes": programmes[:CARDS], "total": total},
-    )

@@ -187,7 +187,7 @@ def facet_counts(
     facets = list(facets)
     values = vocabulary.cleaned()
     active = {name for name, value in values.items() if value not in (None, "", [])}
-    active.discard("ordering")
+    active -= vocabulary.not_narrowing
     counts: dict[str, Counts] = {}
     need, whole = [], {}
     for facet in facets:

@@ -191,7 +191,10 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
 class Vocabulary(django_filters.FilterSet):
     """A FilterSet that is checked once and then applied as often as needed: to the list, and
     to each facet count with that facet's own filter left out. ``viewer`` is who asks (None:
-    the public); values naming related items are checked against what the viewer may see."""
+    the public); values naming related items are checked against what the viewer may see.
+    ``not_narrowing``: parameters that leave every row in (an ordering, a unit)."""
+
+    not_narrowing = frozenset({"ordering"})
 
     def __init__(self, data=None, queryset=None, *, viewer=None, **kwargs):
         super().__init__(data, queryset, **kwargs)

@@ -46,9 +46,10 @@ def published_condition(prefix: str = "") -> models.Q:
 
 
 def public_condition(model, prefix: str = "") -> models.Q:
-    """What the public may see of ``model``: published, and so is each owner the model names
-    in ``public_owners`` (an owner that may be absent only counts when it is there)."""
-    condition = published_condition(prefix)
+    """What the public may see of ``model``: published (when it has a publication state of its
+    own), and so is each owner the model names in ``public_owners`` (an owner that may be
+    absent only counts when it is there): a budget is public with its programme or JWP."""
+    condition = published_condition(prefix) if issubclass(model, Publishable) else models.Q()
     for owner in getattr(model, "public_owners", ()):
         owner_condition = published_condition(f"{prefix}{owner}__")
         if model._meta.get_field(owner).null:

@@ -18,18 +18,34 @@ PAGES = [
     "/programmes/",
     "/programmes/?q=water&theme=gender",
     "/programmes/?sort=budget",
+    "/programmes/?sort=-spent&budget_min=1&currency=USD",
     "/countries/",
     "/outputs/",
     "/sitemap.xml",
     "/api/v1/programmes/",
     "/api/v1/programmes/?format=csv",
+    "/api/v1/programmes/?ordering=-budget&spent_max=100",
     "/api/v1/stats/",
     "/api/v1/iati/activities.xml",
 ]
 
 CHECK = f"""
+import datetime
 from django.test import Client
+from finances.models import Budget, Transaction
+from programmes.models import Programme, ProgrammeMoney
 client = Client()
+# The money triggers on SQLite: a budget by period replaces the single total, spending counts.
+programme = Programme.objects.published().exclude(budget=None).first()
+day = datetime.date(2015, 1, 1)
+Budget.objects.create(programme=programme, period_start=day, period_end=datetime.date(2015, 12, 31),
+    value=10, currency="USD", value_date=day)
+Transaction.objects.create(programme=programme, type="4", date=day, value=3, currency="USD",
+    value_date=day)
+totals = list(ProgrammeMoney.objects.filter(programme=programme).values_list("budget", "spent"))
+assert totals == [(10, 3)], totals
+first = client.get("/api/v1/programmes/?ordering=spent").json()["results"][0]
+assert first["slug"] == programme.slug, first
 for url in {PAGES!r}:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)

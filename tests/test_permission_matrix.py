@@ -97,6 +97,8 @@ class World:
                 return str(self.objects["finances.budget"].pk)
             if route.startswith("api/v1/^transactions/"):
                 return str(self.objects["finances.transaction"].pk)
+            if route.startswith("api/v1/^planned-disbursements/"):
+                return str(self.objects["finances.planneddisbursement"].pk)
             if "/totpdevice/" in route:
                 return str(self.objects["otp_totp.totpdevice"].pk)
             return str(self.export_pk)
@@ -212,6 +214,7 @@ def build_world(portfolio) -> World:
         "jobs.publicfile": public_file,
         "finances.budget": factories.BudgetFactory(programme=programme),
         "finances.transaction": factories.TransactionFactory(programme=programme),
+        "finances.planneddisbursement": factories.PlannedDisbursementFactory(programme=programme),
     }
     history = {
         label: obj.history.order_by("history_id").first().history_id
@@ -388,6 +391,8 @@ API = {
             "api/v1/^budgets/(?P<pk>[^/.]+)/$": MONEY_API,
             "api/v1/^transactions/$": MONEY_API,
             "api/v1/^transactions/(?P<pk>[^/.]+)/$": MONEY_API,
+            "api/v1/^planned-disbursements/$": MONEY_API,
+            "api/v1/^planned-disbursements/(?P<pk>[^/.]+)/$": MONEY_API,
             "api/v1/^documents/$": REFERENCE_API,
             "api/v1/^documents/(?P<slug>[^/.]+)/$": REFERENCE_API,
             **{

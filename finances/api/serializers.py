@@ -113,9 +113,15 @@ class ActivityLinks(serializers.Serializer):
 
 class BudgetListSerializer(ActivityLinks, BudgetSerializer):
     class Meta(BudgetSerializer.Meta):
-        fields = ["programme", "jwp", *BudgetSerializer.Meta.fields]
+        # The id: what the changes feed names a row by.
+        fields = ["id", "programme", "jwp", *BudgetSerializer.Meta.fields]
+
+
+class PlannedDisbursementListSerializer(ActivityLinks, PlannedDisbursementSerializer):
+    class Meta(PlannedDisbursementSerializer.Meta):
+        fields = ["id", "programme", "jwp", *PlannedDisbursementSerializer.Meta.fields]
 
 
 class TransactionListSerializer(ActivityLinks, TransactionSerializer):
     class Meta(TransactionSerializer.Meta):
-        fields = ["programme", "jwp", *TransactionSerializer.Meta.fields]
+        fields = ["id", "programme", "jwp", *TransactionSerializer.Meta.fields]

@@ -7,7 +7,6 @@ from drf_spectacular.utils import extend_schema_serializer, extend_schema_view
 from classifications.api.serializers import ClassificationRows
 from jwp.api import serializers as jwp_serializers
 from jwp.api import views as jwp_views
-from jwp.models import JointWorkProgramme
 from programmes.api import serializers as programme_serializers
 from programmes.api import views as programme_views
 from programmes.models import ActivityClassifications, Programme
@@ -16,10 +15,15 @@ from publishing.api.workflow import staff_write_schemas
 from publishing.models import public_condition
 from publishing.preview import may_preview
 
-from ..filters import BudgetFilter, TransactionFilter
-from ..models import Budget, Transaction
-from ..selectors import money_prefetches, transaction_rows
-from .serializers import BudgetListSerializer, MoneyFields, TransactionListSerializer
+from ..filters import BudgetFilter, PlannedDisbursementFilter, TransactionFilter
+from ..models import Budget, PlannedDisbursement, Transaction
+from ..selectors import disbursement_rows, money_prefetches, transaction_rows
+from .serializers import (
+    BudgetListSerializer,
+    MoneyFields,
+    PlannedDisbursementListSerializer,
+    TransactionListSerializer,
+)
 
 CLASSIFICATION_PREFETCHES = ("sectors", "policymarkers", "contacts")
 
@@ -81,13 +85,6 @@ class JointWorkProgrammeViewSet(jwp_views.JointWorkProgrammeViewSet):
         )
 
 
-def _public_rows(queryset):
-    """The rows of public activities: a programme or a JWP the public may see."""
-    return queryset.filter(
-        public_condition(Programme, "programme__") | public_condition(JointWorkProgramme, "jwp__")
-    )
-
-
 class MoneyRowViewSet(PortfolioViewSet):
     """Rows of activities; the public sees those of public programmes and JWPs, staff who may
     preview programmes see all."""
@@ -95,7 +92,7 @@ class MoneyRowViewSet(PortfolioViewSet):
     def activity_visible_rows(self, queryset):
         if may_preview(self.request.user, Programme):
             return queryset
-        return _public_rows(queryset)
+        return queryset.filter(public_condition(queryset.model))
 
 
 class BudgetViewSet(MoneyRowViewSet):
@@ -110,6 +107,22 @@ class BudgetViewSet(MoneyRowViewSet):
 
     def get_queryset(self):
         queryset = Budget.objects.select_related("programme", "jwp").order_by("period_start", "pk")
+        return self.activity_visible_rows(queryset)
+
+
+class PlannedDisbursementViewSet(MoneyRowViewSet):
+    """Planned disbursements of programmes and JWPs: money an activity expects to pay out in a
+    period, from a provider to a receiver, each in its own currency."""
+
+    model = PlannedDisbursement
+    serializer_class = PlannedDisbursementListSerializer
+    filterset_class = PlannedDisbursementFilter
+    csv_filename = "planned-disbursements"
+
+    def get_queryset(self):
+        queryset = (
+            disbursement_rows().select_related("programme", "jwp").order_by("period_start", "pk")
+        )
         return self.activity_visible_rows(queryset)
 
 

@@ -9,6 +9,11 @@ One entry per (kind, slug) whose public state may differ from what a partner saw
   outputs and lessons, its owner was withdrawn. A slug that was never public produces nothing,
   so drafts and items in review never leak.
 
+Budgets, planned disbursements and transactions are kinds of their own, public with their
+programme or JWP and named by their ``id`` (as the lists ``/api/v1/budgets/``,
+``/api/v1/planned-disbursements/`` and ``/api/v1/transactions/`` show it): a row added or
+changed is ``changed``, a row deleted, or whose activity was withdrawn, ``removed``.
+
 Applying the entries to a copy of the public lists (fetch the changed, drop the removed) gives
 the public lists of now. Every caller sees the same feed, about the public portfolio only.
 
@@ -42,6 +47,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from finances.models import Budget, PlannedDisbursement, Transaction
 from jwp.models import JointWorkProgramme, Lesson, Output
 from programmes.models import Country, Organisation, Programme
 from publishing.api.pagination import MAX_PAGE_SIZE, PortfolioPagination
@@ -55,11 +61,13 @@ CHANGED, REMOVED = "changed", "removed"
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of item of the API: ``name`` is its router basename."""
+    """One kind of item of the API: ``name`` is its router basename; ``slug_field`` the field
+    that names an item in the feed, ``lookup`` the name of that value in its detail URL."""
 
     name: str
     model: type
     slug_field: str = "slug"
+    lookup: str = "slug"
 
     @property
     def publishable(self) -> bool:
@@ -79,22 +87,27 @@ class Kind:
 
 
 KINDS = (
-    Kind("country", Country, slug_field="iso2"),
+    # Money rows are public with their programme or JWP, and named by their id.
+    Kind("budget", Budget, slug_field="id", lookup="pk"),
+    Kind("country", Country, slug_field="iso2", lookup="iso2"),
     Kind("document", Document),
     Kind("instrument", Instrument),
     Kind("jwp", JointWorkProgramme),
     Kind("lesson", Lesson),
     Kind("organisation", Organisation),
     Kind("output", Output),
+    Kind("planned-disbursement", PlannedDisbursement, slug_field="id", lookup="pk"),
     Kind("programme", Programme),
     Kind("theme", Theme),
+    Kind("transaction", Transaction, slug_field="id", lookup="pk"),
     Kind("window", FundingWindow),
 )
+LOOKUPS = {kind.name: kind.lookup for kind in KINDS}
 
 
 def _visible(kind: Kind):
     """True where the public lists show the row: ``public_condition``, as ``.public()``."""
-    if not kind.publishable:
+    if not kind.publishable and not kind.owners:
         return Value(True)
     return ExpressionWrapper(public_condition(kind.model), output_field=BooleanField())
 
@@ -167,6 +180,7 @@ def kind_changes(kind: Kind, since: datetime.datetime) -> list[tuple]:
     )
     shown, hidden = {}, {}
     for pk, slug, visible, shown_at, hidden_at in live:
+        slug = str(slug)
         if visible:
             shown[slug] = shown_at
         else:
@@ -182,6 +196,7 @@ def kind_changes(kind: Kind, since: datetime.datetime) -> list[tuple]:
     )
     removed: dict = {}
     for pk, slug, until in public_rows:
+        slug = str(slug)
         if slug in shown:
             continue
         # A row still in effect that is public on its own: the owner hides the item now.
@@ -252,7 +267,9 @@ class ChangesView(APIView):
     copy: fetch every ``changed`` entry's ``url``, drop every ``removed`` slug. One entry per
     item (the latest state wins), ordered by ``at``, then ``kind``, then ``slug``. Reference
     data (windows, instruments, themes, countries, organisations) is always public and only
-    ever changes or is deleted. Drafts and items in review that were never public never appear.
+    ever changes or is deleted. Budgets, planned disbursements and transactions are public
+    with their programme or JWP; their ``slug`` is their ``id``. Drafts and items in review
+    that were never public never appear.
     Take the next ``since`` from the time the previous sync started, less a margin: entries are
     safe to apply twice. Pages are computed on each request, so walk them promptly (or use
     ``page_size`` up to 500): an item that changes again during a walk moves to the end."""
@@ -323,5 +340,4 @@ class ChangesView(APIView):
 
     @staticmethod
     def _url(request, kind: str, slug: str) -> str:
-        lookup = "iso2" if kind == "country" else "slug"
-        return reverse(f"{kind}-detail", kwargs={lookup: slug}, request=request)
+        return reverse(f"{kind}-detail", kwargs={LOOKUPS[kind]: slug}, request=request)

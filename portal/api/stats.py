@@ -12,14 +12,12 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from finances.models import Transaction
-from jwp.models import JointWorkProgramme
+from finances.selectors import SPENDING_BREAKDOWNS, spending
 from programmes.filters import START
-from programmes.iati_codes import TransactionType
 from programmes.models import Programme
 from publishing.cache import public_aggregate
 from publishing.facets import grouped_by_sets
-from publishing.models import public_condition, published_condition
+from publishing.models import published_condition
 
 # breakdown: (a relation of the programme whose link table is counted, or None, the key's path)
 BREAKDOWNS = {
@@ -88,62 +86,17 @@ def programme_stats() -> dict:
     return public_aggregate("programme-stats", _programme_stats)
 
 
-# What the money breakdowns add up: commitments, disbursements and expenditure.
-SPENDING = {
-    TransactionType.OUTGOING_COMMITMENT: "committed",
-    TransactionType.DISBURSEMENT: "disbursed",
-    TransactionType.EXPENDITURE: "spent",
-}
-# breakdown: (the path of its key, the owner the path goes through, or None for any)
-SPENDING_BREAKDOWNS = {
-    "year": [("year", None)],
-    "theme": [("programme__themes__slug", "programme"), ("jwp__themes__slug", "jwp")],
-    "country": [("programme__countries__iso2", "programme")],
-}
-
-
 def _spending() -> dict:
     """Commitments, disbursements and expenditure of public programmes and JWPs by year, theme
-    and country, per currency (never added across currencies). A transaction of a programme
-    with two themes counts in each."""
-    public = Transaction.objects.filter(
-        public_condition(Programme, "programme__") | public_condition(JointWorkProgramme, "jwp__"),
-        type__in=list(SPENDING),
-    ).annotate(year=ExtractYear("date"))
+    and country, per currency (``finances.selectors.spending``, as the site's pages)."""
     result = {}
-    for name, paths in SPENDING_BREAKDOWNS.items():
+    for name in SPENDING_BREAKDOWNS:
         groups: dict = {}
-        for path, owner in paths:
-            rows = public.filter(**{f"{owner}__isnull": False}) if owner else public
-            rows = (
-                rows.exclude(**{f"{path}__isnull": True})
-                .values(key=F(path), cur=F("currency"), kind=F("type"))
-                .annotate(total=Sum("value"))
-                .order_by()
+        for row in spending(by=name):
+            groups.setdefault(row.key, []).append(
+                {"currency": row.currency, **_as_text(dict(row.amounts))}
             )
-            for row in rows:
-                key = str(row["key"])
-                amounts = groups.setdefault(key, {})
-                amount = amounts.setdefault(
-                    row["cur"], {"currency": row["cur"], **dict.fromkeys(SPENDING.values())}
-                )
-                field = SPENDING[row["kind"]]
-                amount[field] = (amount[field] or 0) + row["total"]
-        result[name] = [
-            {
-                "key": key,
-                "amounts": [
-                    {
-                        name_: (
-                            f"{value:.2f}" if value is not None and name_ != "currency" else value
-                        )
-                        for name_, value in amount.items()
-                    }
-                    for _currency, amount in sorted(groups[key].items())
-                ],
-            }
-            for key in sorted(groups)
-        ]
+        result[name] = [{"key": key, "amounts": amounts} for key, amounts in groups.items()]
     return result
 
 

@@ -29,7 +29,12 @@ LISTS = {
     "output": "outputs",
     "lesson": "lessons",
     "document": "documents",
+    "budget": "budgets",
+    "planned-disbursement": "planned-disbursements",
+    "transaction": "transactions",
 }
+# what names an item in the feed, where it is not its slug
+KEYS = {"country": "iso2", "budget": "id", "planned-disbursement": "id", "transaction": "id"}
 
 
 @pytest.fixture
@@ -152,6 +157,46 @@ def test_a_renamed_item_removes_its_old_slug(api):
     }
 
 
+def test_money_rows_of_public_activities_are_changed_and_removed(api, publisher):
+    """Budgets, planned disbursements and transactions, each by its id: added or edited is
+    changed (with the row's detail URL), deleted or withdrawn with its activity is removed;
+    a draft's money never appears."""
+    programme = factories.ProgrammeFactory(published=True)
+    jwp = factories.JointWorkProgrammeFactory(published=True)
+    old_budget = factories.BudgetFactory(programme=programme)
+    old_transaction = factories.TransactionFactory(programme=programme)
+    since = timezone.now()
+    budget = factories.BudgetFactory(programme=programme, value=5)
+    planned = factories.PlannedDisbursementFactory(programme=None, jwp=jwp)
+    old_transaction.value = 12
+    old_transaction.save()
+    deleted = str(old_budget.pk)
+    old_budget.delete()
+    draft = factories.ProgrammeFactory(instrument=programme.instrument)
+    factories.TransactionFactory(programme=draft)  # a draft's money
+
+    entries = feed(api, since)
+    assert actions(entries) == {
+        ("budget", str(budget.pk)): "changed",
+        ("planned-disbursement", str(planned.pk)): "changed",
+        ("transaction", str(old_transaction.pk)): "changed",
+        ("budget", deleted): "removed",
+    }
+    urls = {entry["kind"]: entry["url"] for entry in entries if entry["action"] == "changed"}
+    assert urls["transaction"] == f"http://testserver/api/v1/transactions/{old_transaction.pk}/"
+    for url in urls.values():
+        detail = api.get(url)
+        assert detail.status_code == 200 and "id" in detail.json(), url
+
+    again = timezone.now()
+    services.publication_unpublish(obj=programme, user=publisher)
+    assert actions(feed(api, again)) == {
+        ("programme", programme.slug): "removed",
+        ("budget", str(budget.pk)): "removed",
+        ("transaction", str(old_transaction.pk)): "removed",
+    }
+
+
 def test_drafts_never_published_appear_nowhere(api, publisher):
     edited = factories.ProgrammeFactory(slug="secret-edited")
     since = timezone.now()
@@ -235,8 +280,8 @@ def public_state(api):
     for kind, name in LISTS.items():
         data = api.get(f"/api/v1/{name}/?page_size=500").json()
         assert data["next"] is None
-        key = "iso2" if kind == "country" else "slug"
-        state |= {(kind, row[key]) for row in data["results"]}
+        key = KEYS.get(kind, "slug")
+        state |= {(kind, str(row[key])) for row in data["results"]}
     return state
 
 
@@ -247,6 +292,11 @@ def test_applying_the_feed_to_a_snapshot_gives_the_public_lists_of_now(api, publ
         4, published=True, instrument=portfolio.instrument
     )
     unused_country = factories.CountryFactory()
+    kept_budget = factories.BudgetFactory(programme=edited)
+    dropped = factories.TransactionFactory(programme=edited)
+    factories.TransactionFactory(programme=unpublished)  # withdrawn with its programme
+    factories.BudgetFactory(programme=deleted)  # deleted with it
+    factories.PlannedDisbursementFactory(programme=None, jwp=portfolio.jwp)  # withdrawn too
     snapshot = public_state(api)
     assert ("programme", deleted.slug) in snapshot
     since = timezone.now()
@@ -266,6 +316,12 @@ def test_applying_the_feed_to_a_snapshot_gives_the_public_lists_of_now(api, publ
     unused_country.delete()
     factories.OrganisationFactory()
     factories.DocumentFactory(published=True)
+    kept_budget.value = 1
+    kept_budget.save()
+    dropped.delete()
+    factories.TransactionFactory(programme=created)
+    factories.PlannedDisbursementFactory(programme=edited)
+    factories.BudgetFactory(programme=factories.ProgrammeFactory(slug="secret-draft-2"))
 
     mirror = set(snapshot)
     entries = feed(api, since, page_size=3)
@@ -284,6 +340,11 @@ def test_applying_the_feed_to_a_snapshot_gives_the_public_lists_of_now(api, publ
     }
     assert mirror == now
     assert mirror != snapshot
+    assert {kind for kind, _slug in mirror ^ snapshot} >= {
+        "budget",
+        "planned-disbursement",
+        "transaction",
+    }
     assert not any("secret" in entry["slug"] for entry in entries)
     order = [(parse_datetime(e["at"]), e["kind"], e["slug"]) for e in entries]
     assert order == sorted(order)
@@ -351,6 +412,9 @@ def churn(portfolio, publisher, times):
         factories.LessonFactory(published=True, jwp=jwp, programme=portfolio.programme)
         services.publication_unpublish(obj=jwp, user=publisher)
         factories.ThemeFactory()
+        factories.BudgetFactory(programme=edited)
+        factories.TransactionFactory(programme=unpublished)
+        factories.PlannedDisbursementFactory(programme=created).delete()
 
 
 def test_the_number_of_queries_does_not_depend_on_the_number_of_changes(api, publisher):

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from programmes.models import Programme
 from programmes.rows import COLUMN_NAMES as CSV_HEADER
+from tests import factories
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +97,43 @@ def test_csv_download_holds_exactly_the_filtered_programmes(page):
     page_column = CSV_HEADER.index("page")
     for row in rows[1:]:
         assert urlsplit(row[page_column]).path == f"/programmes/{slugs[row[0]]}/"
+
+
+def test_sort_by_budget_narrow_by_a_range_then_sort_by_spending(page, axe_script):
+    """The sort menu and the money form together: the programmes with the largest budgets
+    first, then only those of at least 2.6 million (the sort kept), then a programme that
+    has spent comes first; the form passes axe."""
+    budgets = Programme.objects.published().exclude(budget=None).order_by("-budget", "-pk")
+    largest = list(budgets.values_list("title", flat=True))
+    at_least = list(budgets.filter(budget__gte=2_600_000).values_list("title", flat=True))
+    assert 1 < len(at_least) < len(largest)  # the range must narrow the list
+
+    assert page.goto("/programmes/").ok
+    page.get_by_label("Sort by").select_option(label="Largest budget")
+    page.get_by_role("button", name="Sort").click()
+    page.wait_for_url(re.compile(r"[?&]sort=-budget(&|$)"))
+    assert result_titles(page)[: len(largest)] == largest
+    expect(page.locator(".results .card").first).to_contain_text("budget USD 7,500,000")
+
+    form = page.get_by_role("group", name="Budget and spending")
+    expect(form.get_by_label("Currency")).to_have_value("USD")
+    form.get_by_label("Budget from").fill("2600000")
+    form.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"[?&]budget_min=2600000(&|$)"))
+    assert query(page)["sort"] == ["-budget"]
+    assert result_titles(page) == at_least
+    expect(page.get_by_test_id("result-count")).to_have_text(str(len(at_least)))
+    expect(form.get_by_label("Budget from")).to_have_value("2600000")
+
+    spender = budgets.filter(budget__gte=2_600_000).order_by("budget").first()
+    factories.TransactionFactory(programme=spender, value=Decimal("125000"), type="4")
+    page.get_by_label("Sort by").select_option(label="Most disbursed and spent")
+    page.get_by_role("button", name="Sort").click()
+    page.wait_for_url(re.compile(r"[?&]sort=-spent(&|$)"))
+    assert result_titles(page)[0] == spender.title
+    expect(page.locator(".results .card").first).to_contain_text("USD 125,000 disbursed and spent")
+
+    page.evaluate(axe_script.read_text())
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    blocking = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not blocking, blocking

@@ -298,7 +298,7 @@ def test_the_programme_and_jwp_details_nest_their_money(client):
     assert jwp_detail["budgets"] == [] and jwp_detail["transactions"] == []
 
 
-def test_budgets_and_transactions_lists_show_public_activities_only_with_strict_filters(client):
+def test_money_lists_show_public_activities_only_with_strict_filters(client):
     uganda = Country.objects.filter(iso2="UG").first() or factories.CountryFactory(
         iso2="UG", iso3="UGA"
     )
@@ -333,6 +333,20 @@ def test_budgets_and_transactions_lists_show_public_activities_only_with_strict_
         ("public-one", "4", "EUR")
     ]
     assert titles("/api/v1/budgets/") == [("public-one", "1", "USD")]
+    factories.PlannedDisbursementFactory(programme=public, provider_organisation=donor)
+    hidden = factories.PlannedDisbursementFactory(programme=draft)
+    assert client.get(f"/api/v1/planned-disbursements/{hidden.pk}/").status_code == 404
+    factories.PlannedDisbursementFactory(
+        programme=None, jwp=factories.JointWorkProgrammeFactory(published=True), type="2"
+    )
+    [row] = client.get("/api/v1/planned-disbursements/?country=UG").json()["results"]
+    assert (row["programme"], row["provider"]["ref"], row["value"]) == (
+        "public-one",
+        "XM-DAC-41122",
+        "100000.00",
+    )
+    assert client.get(f"/api/v1/planned-disbursements/{row['id']}/").json() == row
+    assert titles("/api/v1/planned-disbursements/?type=2") == [(None, "2", "USD")]
 
     # A draft's slug is as unknown as one nobody uses; unknown parameters are named.
     for url, parameter in (
@@ -341,6 +355,8 @@ def test_budgets_and_transactions_lists_show_public_activities_only_with_strict_
         ("/api/v1/transactions/?type=99", "type"),
         ("/api/v1/transactions/?amount=5", "amount"),
         ("/api/v1/budgets/?period_after=yesterday", "period_after"),
+        ("/api/v1/planned-disbursements/?programme=a-draft", "programme"),
+        ("/api/v1/planned-disbursements/?status=2", "status"),
     ):
         response = client.get(url)
         assert response.status_code == 400 and parameter in response.json()["errors"], url

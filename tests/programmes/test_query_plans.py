@@ -14,9 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from finances.models import Transaction
 from programmes.models import Programme, ProgrammePartner
 from programmes.selectors import PROGRAMME_FACETS, programme_list, programme_vocabulary
 from publishing.models import PublicationStatus
+from publishing.paging import nulls_last_runs
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,7 @@ def portfolio():
             planned_start=datetime.date(2000 + n % 25, 1 + n % 12, 1),
             actual_start=datetime.date(2000 + n % 25, 1, 1) if n % 2 else None,
             budget=None if n % 5 == 0 else 1000 * rng.randint(1, 10_000),
-            currency="USD",
+            currency="EUR" if n % 50 == 0 else "USD",
             status=PublicationStatus.PUBLISHED if n % 10 else PublicationStatus.DRAFT,
             published_at=published_at if n % 10 else None,
         )
@@ -79,6 +81,19 @@ def portfolio():
         for p in programmes
         for organisation, role in zip(rng.sample(organisations, 2), ("1", "4"), strict=True)
     )
+    Transaction.objects.bulk_create(
+        Transaction(
+            programme=p,
+            type=rng.choice("34"),
+            date=datetime.date(2020, 1 + n % 12, 1),
+            value=rng.randint(1, 500_000),
+            currency="USD",
+            value_date=datetime.date(2020, 1, 1),
+        )
+        for p in programmes
+        if p.pk % 3
+        for n in range(3)
+    )
     with connection.cursor() as cursor:
         # What autovacuum does after a bulk insert: the GIN index's pending list merged in.
         cursor.execute("SELECT gin_clean_pending_list('programme_search_vector_gin')")
@@ -98,8 +113,6 @@ ORDERINGS = [
     ("", "programme_title_idx"),
     ("title", "programme_title_idx"),
     ("-title", "programme_title_idx"),
-    ("budget", "programme_budget_idx"),
-    ("-budget", "programme_budget_desc_idx"),
     ("start", "programme_start_idx"),
     ("-start", "programme_start_desc_idx"),
     ("updated_at", "programme_updated_idx"),
@@ -119,6 +132,55 @@ def test_every_ordering_reads_an_index_in_order(portfolio):
     cursor_walk = Programme.objects.published().order_by("updated_at", "id")[:100]
     text = plan(cursor_walk)
     assert "programme_updated_idx" in text and "Sort" not in text, text
+
+
+MONEY_ORDERINGS = [
+    ("budget", "programme_money_budget_idx"),
+    ("-budget", "programme_money_budget_desc"),
+    ("spent", "programme_money_spent_idx"),
+    ("-spent", "programme_money_spent_desc"),
+]
+
+
+def test_money_orderings_read_both_runs_in_index_order(portfolio):
+    """By budget or spending in a currency: the programmes with the amount through the money
+    table's index, in order (the outer join made inner), then the others by id through the
+    programme's primary key; the list is never sorted, on page 1 or page 11."""
+    for ordering, index in MONEY_ORDERINGS:
+        for filters in ({"ordering": ordering}, {"ordering": ordering, "currency": "EUR"}):
+            first, rest = nulls_last_runs(programme_list(filters=filters))
+            for page in (slice(0, 20), slice(200, 220)):
+                text = plan(first.values_list("pk", flat=True)[page])
+                assert index in text and "Sort" not in text, f"{filters}, {page}:\n{text}"
+                assert "Left Join" not in text, text
+                text = plan(rest.values_list("pk", flat=True)[page])
+                # (the few money rows it leaves out may be sorted to be merged away)
+                assert "programmes_programme_pkey" in text, text
+                assert "Sort Key: programmes_programme" not in text, text
+
+
+def test_money_ranges_go_through_the_money_indexes(portfolio):
+    """A narrow range reads the money rows in it through an ordering index, then the
+    programmes by their key; the rows are the programmes in the range."""
+    for filters, column, index in (
+        ({"budget_min": "9500000"}, "budget__gte", "programme_money_budget"),
+        ({"spent_max": "100000"}, "spent__lte", "programme_money_spent"),
+    ):
+        queryset = programme_list(filters=filters)
+        text = plan(queryset)
+        assert index in text and "Seq Scan on programmes_programme" not in text, text
+        bound = int(next(iter(filters.values())))
+        expected = Programme.objects.published().filter(
+            money__currency="USD", **{f"money__{column}": bound}
+        )
+        assert set(queryset) == set(expected) and expected.exists()
+    both = programme_list(filters={"budget_min": "5000000", "spent_max": "400000"})
+    expected = (
+        Programme.objects.published()
+        .filter(money__currency="USD", money__budget__gte=5_000_000)
+        .filter(money__currency="USD", money__spent__lte=400_000)
+    )
+    assert set(both) == set(expected) and expected.exists()
 
 
 def test_search_reads_the_stored_vector_through_its_gin_index(portfolio):

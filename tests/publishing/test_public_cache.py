@@ -301,3 +301,24 @@ def test_a_new_budget_reaches_the_cached_programme_page(redis_cache):
     factories.BudgetFactory(programme=programme, value=Decimal("777000"))
 
     assert "USD 777,000" in page_text(anonymous, programme.get_absolute_url())
+
+
+def test_spending_on_the_cached_home_and_country_pages_follows_publication(redis_cache, publisher):
+    """The home and country pages' money is an aggregate kept per publication version: a new
+    transaction shows on the next request, an unpublished programme's money leaves it."""
+    country = factories.CountryFactory(iso2="UG", iso3="UGA", name="Uganda")
+    programme = factories.ProgrammeFactory(published=True)
+    programme.countries.add(country)
+    factories.TransactionFactory(programme=programme, value=Decimal("1000"))
+    anonymous = Client()
+    for url in ("/", "/countries/UG/"):
+        assert "USD 1,000" in page_text(anonymous, url), url
+
+    factories.TransactionFactory(programme=programme, value=Decimal("234"), type="4")
+    for url in ("/", "/countries/UG/"):
+        assert "USD 234" in page_text(anonymous, url), url
+
+    programme.refresh_from_db()
+    services.publication_unpublish(obj=programme, user=publisher)
+    assert "USD 1,000" not in page_text(anonymous, "/")
+    assert "No commitment, disbursement or expenditure" in page_text(anonymous, "/")
