@@ -36,7 +36,15 @@ def test_a_programme_opened_from_the_list(page):
     expect(page.locator("h1")).to_have_count(1)
     expect(page.locator("h1")).to_have_text("Future Cities Africa")
     expect(page.locator("main h2")).to_have_text(
-        ["About the programme", "Where", "Partners", "Activities", "Money", "Outputs"]
+        [
+            "About the programme",
+            "Where",
+            "Partners",
+            "Activities",
+            "Money",
+            "Sectors and policy markers",
+            "Outputs",
+        ]
     )
     places = page.get_by_role("region", name="Where")
     for country in ("Ethiopia", "Ghana", "Mozambique", "Uganda"):
