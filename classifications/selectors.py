@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from programmes.iati_codes import SectorVocabulary
-from programmes.models import DAC_5_DIGIT, activity_sectors
+from programmes.models import DAC_5_DIGIT
 
 from .models import Contact, PolicyMarker, Sector
 
@@ -40,10 +40,7 @@ def reported_sectors(activity) -> list[ReportedSector]:
     no DAC 5-digit row), named by the theme where a theme has the code. Reads the prefetched
     ``sectors`` and ``themes``."""
     themes = list(activity.themes.all())
-    rows = activity_sectors(
-        [(s.vocabulary, s.code, s.name, s.percentage) for s in activity.sectors.all()],
-        [theme.dac_sector_code for theme in themes],
-    )
+    rows = activity.reported_sectors()
     theme_names: dict[str, list[str]] = {}
     for theme in themes:
         theme_names.setdefault(theme.dac_sector_code, []).append(theme.name)

@@ -104,13 +104,6 @@ def jwps_for_export(queryset=None):
     ).order_by("iati_identifier")
 
 
-def jwp_sectors(jwp) -> list[tuple]:
-    return activity_sectors(
-        [(s.vocabulary, s.code, s.name, s.percentage) for s in jwp.sectors.all()],
-        [theme.dac_sector_code for theme in jwp.themes.all()],
-    )
-
-
 # -- programmes as plain rows ---------------------------------------------------------------
 # A programme's activity is built from tuples read in chunks, never from model instances: at
 # 100,000 programmes, instances and Django's prefetching would cost most of the time.
@@ -560,7 +553,7 @@ def jwp_element(jwp, *, base_url: str, exported: frozenset[str] = frozenset()):
     etree.SubElement(
         activity, "recipient-region", code=GLOBAL_REGION, vocabulary="1", percentage="100"
     )
-    _classifications(activity, jwp, jwp_sectors(jwp), jwp.policymarkers.all())
+    _classifications(activity, jwp, jwp.reported_sectors(), jwp.policymarkers.all())
     money.budget_elements(activity, jwp.budgets.all())
     money.disbursement_elements(activity, jwp.planneddisbursements.all())
     money.transaction_elements(activity, jwp.transactions.all())

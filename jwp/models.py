@@ -13,7 +13,6 @@ from programmes.models import (
     ActivityClassifications,
     Organisation,
     Programme,
-    activity_sectors,
     iati_identifier_validator,
     iati_problems_of,
 )
@@ -108,21 +107,14 @@ class JointWorkProgramme(Publishable, ActivityClassifications):
         """What stops this JWP from being a valid IATI activity (docs/iati.md). Reads
         ``memberships``, ``themes`` and ``sectors``: prefetch them for lists. A JWP reports
         its region (the Global window), not countries."""
-        problems = iati_problems_of(
+        return iati_problems_of(
             text=self.description or self.summary,
             has_partner=bool(self.memberships.all()),
             dates=(None, self.start),
             country_shares=None,
-            sectors=activity_sectors(
-                [(s.vocabulary, s.code, s.name, s.percentage) for s in self.sectors.all()],
-                [theme.dac_sector_code for theme in self.themes.all()],
-            ),
+            sectors=self.reported_sectors(),
+            no_partner=_("no member organisation"),
         )
-        # Said as a JWP's editor knows it: members, and one start date.
-        replacements = {
-            str(_("no participating organisation")): _("no member organisation"),
-        }
-        return [replacements.get(str(problem), problem) for problem in problems]
 
 
 class Membership(TimeStampedModel):

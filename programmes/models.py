@@ -253,6 +253,14 @@ class ActivityClassifications(models.Model):
     class Meta:
         abstract = True
 
+    def reported_sectors(self) -> list[tuple[str, str, str, object]]:
+        """The sectors this activity reports (``activity_sectors``); reads ``sectors`` and
+        ``themes``: prefetch them for lists."""
+        return activity_sectors(
+            [(s.vocabulary, s.code, s.name, s.percentage) for s in self.sectors.all()],
+            [theme.dac_sector_code for theme in self.themes.all()],
+        )
+
     #: (field, IATI description type) of the descriptions after the general one.
     EXTRA_DESCRIPTIONS = (("objectives", "2"), ("target_groups", "3"), ("other_description", "4"))
     #: Every field of this mixin, for services, serializers and the export.
@@ -494,25 +502,8 @@ class Programme(Publishable, ActivityClassifications):
             .annotate(codes=models.Count("theme__dac_sector_code", distinct=True))
             .filter(codes__gt=1)
         )
-        sector_without_share = Sector.objects.filter(
-            programme=outer, percentage__isnull=True
-        ).filter(
-            models.Exists(
-                Sector.objects.filter(
-                    programme=models.OuterRef("programme"),
-                    vocabulary=models.OuterRef("vocabulary"),
-                ).exclude(pk=models.OuterRef("pk"))
-            )
-        )
-        country_without_share = ProgrammeCountry.objects.filter(
-            programme=outer, percentage__isnull=True
-        ).filter(
-            models.Exists(
-                ProgrammeCountry.objects.filter(programme=models.OuterRef("programme")).exclude(
-                    pk=models.OuterRef("pk")
-                )
-            )
-        )
+        sector_without_share = _without_share(Sector, "vocabulary")
+        country_without_share = _without_share(ProgrammeCountry)
         condition = (
             (Q(description__regex=blank) & Q(summary__regex=blank))
             | ~models.Exists(ProgrammePartner.objects.filter(programme=outer))
@@ -553,10 +544,7 @@ class Programme(Publishable, ActivityClassifications):
             country_shares=[
                 (row.country_id, row.percentage) for row in self.recipient_countries.all()
             ],
-            sectors=activity_sectors(
-                [(s.vocabulary, s.code, s.name, s.percentage) for s in self.sectors.all()],
-                [theme.dac_sector_code for theme in self.themes.all()],
-            ),
+            sectors=self.reported_sectors(),
         )
 
     @property
@@ -645,6 +633,18 @@ DAC_5_DIGIT = "1"  # SectorVocabulary: the OECD DAC 5-digit purpose codes of the
 OWN_VOCABULARIES = {"98", "99"}  # SectorVocabulary: the reporting organisation's own
 
 
+def _without_share(model, *group: str) -> models.QuerySet:
+    """Rows of ``model`` (sectors, recipient countries) of the outer programme without a
+    percentage, where another row of the same group (``group`` fields) exists."""
+    outer = models.OuterRef("pk")
+    others = model.objects.filter(
+        programme=models.OuterRef("programme"), **{name: models.OuterRef(name) for name in group}
+    ).exclude(pk=models.OuterRef("pk"))
+    return model.objects.filter(programme=outer, percentage__isnull=True).filter(
+        models.Exists(others)
+    )
+
+
 def activity_sectors(rows, theme_codes) -> list[tuple[str, str, str, object]]:
     """The sectors an activity reports, as (vocabulary, code, name, percentage): its own
     sector rows, and when none is a DAC 5-digit one, the DAC codes of its themes, without a
@@ -656,16 +656,19 @@ def activity_sectors(rows, theme_codes) -> list[tuple[str, str, str, object]]:
     return sectors
 
 
-def iati_problems_of(*, text, has_partner, dates, country_shares, sectors) -> list[str]:
+def iati_problems_of(
+    *, text, has_partner, dates, country_shares, sectors, no_partner=None
+) -> list[str]:
     """The rules of an exportable activity, on plain facts: ``Programme.iati_problems()``,
     ``JointWorkProgramme.iati_problems()`` and the IATI export (which reads rows, not model
     instances) all apply them. ``country_shares``: (country, percentage) pairs, or None for
-    an activity that reports a region instead; ``sectors``: ``activity_sectors``."""
+    an activity that reports a region instead; ``sectors``: ``activity_sectors``;
+    ``no_partner``: how the missing partner is said (a JWP's are its members)."""
     problems = []
     if not (text or "").strip():
         problems.append(_("no summary or description"))
     if not has_partner:
-        problems.append(_("no participating organisation"))
+        problems.append(no_partner or _("no participating organisation"))
     planned_start, actual_start = dates[:2]
     if not (planned_start or actual_start):  # IATI rule 6.11.1: a planned or actual start
         problems.append(_("no start date"))
